@@ -1,0 +1,75 @@
+"""The demo data of `seed_demo`: one real province's tree and one staff user per role.
+
+Idempotent: running it again leaves the same data and resets the demo passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext
+
+from .models import Jurisdiction, StaffProfile, StaffRole
+from .services.jurisdictions import jurisdictions_load
+from .services.staff import staff_create, staff_role_assign
+
+DIVISIONS_FILE = Path(__file__).resolve().parent / "fixtures" / "divisions" / "330000.csv"
+DEMO_PASSWORD = "demo-Zlaq-2026"
+DEMO_COUNTY = "330110"  # 杭州市余杭区
+NEIGHBOUR_COUNTY = "330113"  # 杭州市临平区
+DEMO_CITY = "330100"  # 杭州市
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    full_name: str
+    role: str
+    jurisdiction_code: str
+    can_examine: bool = False
+
+
+DEMO_LOGINS = [
+    DemoLogin("yuhang-operator", "王建国", StaffRole.OPERATOR, DEMO_COUNTY, can_examine=True),
+    DemoLogin("yuhang-approver", "李晓梅", StaffRole.APPROVER, DEMO_COUNTY, can_examine=True),
+    DemoLogin("yuhang-admin", "赵志强", StaffRole.ADMIN, DEMO_COUNTY),
+    DemoLogin("linping-operator", "陈丽华", StaffRole.OPERATOR, NEIGHBOUR_COUNTY, can_examine=True),
+    DemoLogin("hangzhou-overseer", "周明", StaffRole.OVERSEER, DEMO_CITY),
+]
+SUPERUSER = "platform-admin"
+
+
+@transaction.atomic
+def seed_staff() -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo staff; returns (username, role label, jurisdiction) rows."""
+    User = get_user_model()
+    rows = []
+    for login in DEMO_LOGINS:
+        jurisdiction = Jurisdiction.objects.get(code=login.jurisdiction_code)
+        profile = StaffProfile.objects.filter(user__username=login.username).select_related("user").first()
+        if profile is None:
+            profile = staff_create(
+                actor=None, username=login.username, password=DEMO_PASSWORD, full_name=login.full_name,
+                jurisdiction=jurisdiction, role=login.role, enforcement_cert_no=f"33{login.jurisdiction_code}{len(rows):04d}",
+                can_examine=login.can_examine,
+            )
+        else:
+            profile.user.set_password(DEMO_PASSWORD)
+            profile.user.save(update_fields=["password"])
+            staff_role_assign(user=profile.user, role=login.role)
+        rows.append((login.username, profile.get_role_display(), jurisdiction.name))
+    superuser = User.objects.filter(username=SUPERUSER).first()
+    if superuser is None:
+        superuser = User.objects.create_superuser(SUPERUSER, email="", password=DEMO_PASSWORD)
+    else:
+        superuser.set_password(DEMO_PASSWORD)
+        superuser.save(update_fields=["password"])
+    rows.append((SUPERUSER, gettext("Platform superuser"), gettext("all")))
+    return rows
+
+
+def seed_demo() -> list[tuple[str, str, str]]:
+    jurisdictions_load(path=DIVISIONS_FILE)
+    return seed_staff()

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from supervision.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo data and print the demo logins. Safe to run again."
+
+    def handle(self, *args, **options):
+        logins = seed_demo()
+        self.stdout.write(self.style.SUCCESS(_("Demo data ready. Console: http://127.0.0.1:8000/admin/")))
+        self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
+        for username, role, place in logins:
+            self.stdout.write(f"  {username:<20} {role:<8} {place}")

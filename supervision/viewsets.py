@@ -1,0 +1,106 @@
+"""The 登记 (register) section of the console."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from . import console
+from .forms import StaffCreateForm, StaffProfileForm
+from .models import Jurisdiction, StaffProfile
+from .services.staff import staff_create, staff_update
+
+
+class TreeFromFilePermissionPolicy(ModelPermissionPolicy):
+    """Nobody adds or deletes a division by hand: the tree follows the GB/T 2260 file."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "delete") and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class JurisdictionViewSet(console.ScopedModelViewSet):
+    """行政区划: read-only; the tree is loaded from GB/T 2260 files (`load_divisions`)."""
+
+    model = Jurisdiction
+    name = "jurisdictions"
+    icon = "site"
+    menu_label = _("Jurisdictions")
+    list_display = ["name", "code", Column("level", label=_("Level"), accessor="get_level_display")]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["name", "code", "level"]
+    ordering = ["path"]
+    # Only a name can be corrected by hand (a superuser); codes and the tree come from the file.
+    form_fields = ["name"]
+
+
+
+class StaffIndexView(console.ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "jurisdiction")
+
+
+class StaffCreateView(console.ScopedCreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return staff_create(
+            actor=self.request.user,
+            username=data["username"],
+            password=data["password"],
+            full_name=data["full_name"],
+            jurisdiction=data["jurisdiction"],
+            role=data["role"],
+            enforcement_cert_no=data["enforcement_cert_no"],
+            can_examine=data["can_examine"],
+        )
+
+
+class StaffEditView(console.ScopedEditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return staff_update(
+            actor=self.request.user,
+            profile=StaffProfile.objects.get(pk=self.object.pk),
+            role=data["role"],
+            jurisdiction=data["jurisdiction"],
+            enforcement_cert_no=data["enforcement_cert_no"],
+            can_examine=data["can_examine"],
+        )
+
+
+class StaffProfileViewSet(console.ScopedModelViewSet):
+    """工作人员: the bureau's staff, their roles and who can be drawn as an examiner."""
+
+    model = StaffProfile
+    name = "staff"
+    icon = "group"
+    menu_label = _("Staff")
+    index_view_class = StaffIndexView
+    add_view_class = StaffCreateView
+    edit_view_class = StaffEditView
+    list_display = [
+        Column("user", label=_("Name"), accessor="display_name"),
+        Column("username", label=_("Username"), accessor="user.username"),
+        "jurisdiction",
+        Column("role", label=_("Role"), accessor="get_role_display"),
+        "can_examine",
+    ]
+    list_filter = ["role", "can_examine"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "enforcement_cert_no"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["user", "jurisdiction", "role", "enforcement_cert_no", "can_examine"]
+
+    def get_form_class(self, for_update=False):
+        return StaffProfileForm if for_update else StaffCreateForm
+
+
+
+class RegisterViewSetGroup(ViewSetGroup):
+    menu_label = _("Register")
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (JurisdictionViewSet, StaffProfileViewSet)

@@ -1,0 +1,49 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from wagtail.permissions import register_permission_policy
+
+from .models import Jurisdiction
+from .panels import JurisdictionSummaryPanel
+from .viewsets import RegisterViewSetGroup, TreeFromFilePermissionPolicy
+
+register_permission_policy(Jurisdiction, TreeFromFilePermissionPolicy(Jurisdiction), exact_class=True)
+
+
+@hooks.register("register_admin_viewset")
+def register_register_section():
+    return RegisterViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_jurisdiction_summary(request, panels):
+    panels.insert(0, JurisdictionSummaryPanel(request))
+
+
+class PublicSiteMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("wagtailadmin.access_admin")
+
+
+# 信息公开 (publishing): the public site's pages; results publication joins it in its own issue.
+publishing_menu = Menu(register_hook_name="register_publishing_menu_item", construct_hook_name=None)
+
+
+@hooks.register("register_publishing_menu_item")
+def register_site_pages_item():
+    return PublicSiteMenuItem(_("Website pages"), reverse("wagtailadmin_explore_root"), icon_name="doc-empty-inverse", order=100)
+
+
+@hooks.register("register_admin_menu_item")
+def register_publishing_section():
+    return SubmenuMenuItem(_("Publishing"), publishing_menu, icon_name="globe", order=600)
+
+
+@hooks.register("insert_global_admin_css")
+def console_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/console.css"))

@@ -1,4 +1,19 @@
 from .jurisdiction import Jurisdiction, JurisdictionLevel
+from .register import (
+    Catalogue,
+    Person,
+    PersonRole,
+    ProductCategory,
+    ProductionUnit,
+    Qualification,
+    QualificationKind,
+    SizeClass,
+    UnitStatus,
+)
 from .staff import StaffProfile, StaffRole
 
-__all__ = ["Jurisdiction", "JurisdictionLevel", "StaffProfile", "StaffRole"]
+__all__ = [
+    "Catalogue", "Jurisdiction", "JurisdictionLevel", "Person", "PersonRole", "ProductCategory",
+    "ProductionUnit", "Qualification", "QualificationKind", "SizeClass", "StaffProfile", "StaffRole",
+    "UnitStatus",
+]

@@ -29,3 +29,11 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def public_site(transactional_db):
+    """Transactional tests start from a flushed database: put the home page back."""
+    from cms.services import home_page_ensure
+
+    return home_page_ensure()

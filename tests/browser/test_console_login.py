@@ -5,7 +5,7 @@ from tests.factories import PASSWORD, make_staff, make_tree
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_operator_logs_in_and_sees_the_chinese_dashboard(live_server, page):
     tree = make_tree()
     make_staff("yh-op", "operator", tree.county_a, full_name="王建国")
@@ -30,7 +30,7 @@ def test_operator_logs_in_and_sees_the_chinese_dashboard(live_server, page):
     assert "余杭区" in body and "临平区" not in body
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_neighbouring_countys_object_is_not_found_in_the_browser(live_server, page):
     tree = make_tree()
     make_staff("yh-op", "operator", tree.county_a)
@@ -43,8 +43,8 @@ def test_neighbouring_countys_object_is_not_found_in_the_browser(live_server, pa
     assert response.status == 404
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_public_home_and_exam_entry_render(live_server, page):
+@pytest.mark.django_db(transaction=True)
+def test_public_home_and_exam_entry_render(live_server, page, public_site):
     failed = []
     page.on("requestfailed", lambda request: failed.append(request.url))
     external = []

@@ -47,3 +47,10 @@ def console_css():
     from django.utils.html import format_html
 
     return format_html('<link rel="stylesheet" href="{}">', static("css/console.css"))
+
+
+@hooks.register("register_log_actions")
+def register_supervision_log_actions(actions):
+    actions.register_action("supervision.import_units", _("Import units"), _("Imported production units from a file"))
+    actions.register_action("supervision.import_personnel", _("Import personnel"), _("Imported quality staff from a file"))
+    actions.register_action("supervision.reveal_id", _("Reveal ID number"), _("Revealed a resident ID number"))

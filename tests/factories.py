@@ -38,3 +38,33 @@ def make_staff(username: str, role: str, jurisdiction: Jurisdiction, **extra) ->
 
 
 ROLES = StaffRole
+
+
+def unit_file(rows, *, fmt="csv", encoding="utf-8-sig") -> bytes:
+    from supervision.fake_register import rows_to_csv, rows_to_xlsx
+    from supervision.imports.units import UNIT_COLUMNS
+
+    headers = [c.header for c in UNIT_COLUMNS]
+    return rows_to_xlsx(rows, headers) if fmt == "xlsx" else rows_to_csv(rows, headers, encoding)
+
+
+def person_file(rows, *, fmt="csv", encoding="utf-8-sig") -> bytes:
+    from supervision.fake_register import rows_to_csv, rows_to_xlsx
+    from supervision.imports.personnel import PERSON_COLUMNS
+
+    headers = [c.header for c in PERSON_COLUMNS]
+    return rows_to_xlsx(rows, headers) if fmt == "xlsx" else rows_to_csv(rows, headers, encoding)
+
+
+def import_units(rows, jurisdiction, *, dry_run=False, actor=None, fmt="csv", encoding="utf-8-sig"):
+    from supervision.services.register import register_import_file
+
+    return register_import_file(kind="units", data=unit_file(rows, fmt=fmt, encoding=encoding),
+                                filename=f"units.{fmt}", jurisdiction=jurisdiction, actor=actor, dry_run=dry_run)
+
+
+def import_people(rows, jurisdiction, *, dry_run=False, actor=None, fmt="csv"):
+    from supervision.services.register import register_import_file
+
+    return register_import_file(kind="personnel", data=person_file(rows, fmt=fmt), filename=f"people.{fmt}",
+                                jurisdiction=jurisdiction, actor=actor, dry_run=dry_run)

@@ -1,0 +1,174 @@
+"""Cell parsers: each turns a cell into a value or raises `CellError` with a Chinese reason."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+from .table import cell_code, cell_text
+
+
+class CellError(ValueError):
+    pass
+
+
+def parse_required_text(value: object, max_length: int) -> str:
+    text = cell_text(value)
+    if not text:
+        raise CellError(_("Required; the cell is empty."))
+    return parse_text(text, max_length)
+
+
+def parse_text(value: object, max_length: int) -> str:
+    text = " ".join(cell_text(value).split())
+    if len(text) > max_length:
+        raise CellError(_("At most %(max)d characters.") % {"max": max_length})
+    return text
+
+
+def parse_uscc(value: object) -> str:
+    code = cell_code(value)
+    if not code:
+        raise CellError(_("Required; the cell is empty."))
+    try:
+        return uscc.validate(code)
+    except StdnumError:
+        raise CellError(_("Not a valid unified social credit code (18 characters with a correct check digit)."))
+
+
+def parse_resident_id(value: object) -> str:
+    code = cell_code(value)
+    if not code:
+        raise CellError(_("Required; the cell is empty."))
+    try:
+        return ric.validate(code)
+    except (StdnumError, KeyError):  # stdnum raises KeyError for some city-level region codes
+        raise CellError(_("Not a valid resident ID number (18 characters, real birth date and region, correct check digit)."))
+
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_PHONE = re.compile(r"^(\d{3,4}-?)?\d{7,8}(-\d{1,6})?$")
+
+
+def parse_mobile(value: object, required: bool = False) -> str:
+    code = cell_code(value).replace("-", "").replace("+86", "")
+    if not code:
+        if required:
+            raise CellError(_("Required; the cell is empty."))
+        return ""
+    if not _MOBILE.match(code):
+        raise CellError(_("Not a mainland mobile number (11 digits starting with 13–19)."))
+    return code
+
+
+def parse_phone(value: object) -> str:
+    """A unit's phone: a mobile number or a landline with area code (0571-88886666)."""
+    code = cell_code(value).replace("+86", "")
+    if not code:
+        return ""
+    if _MOBILE.match(code.replace("-", "")) or _PHONE.match(code):
+        return code
+    raise CellError(_("Not a phone number (a mobile number, or a landline such as 0571-88886666)."))
+
+
+def parse_count(value: object) -> int | None:
+    text = cell_code(value).replace(",", "")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(_("Must be a whole number."))
+    if number != number.to_integral_value() or number < 0:
+        raise CellError(_("Must be a whole number, zero or more."))
+    if number > 10_000_000:
+        raise CellError(_("The number is implausibly large."))
+    return int(number)
+
+
+def parse_amount(value: object) -> Decimal | None:
+    text = cell_code(value).replace(",", "")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(_("Must be a number (in 10,000 yuan)."))
+    if not number.is_finite() or number < 0:
+        raise CellError(_("Must be a number, zero or more."))
+    if number >= Decimal("1e12"):
+        raise CellError(_("The number is implausibly large."))
+    return number.quantize(Decimal("0.01"))
+
+
+_YES = {"是", "Y", "YES", "TRUE", "1", "√", "有"}
+_NO = {"否", "N", "NO", "FALSE", "0", "", "无"}
+
+
+def parse_yes_no(value: object) -> bool:
+    text = cell_code(value)
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise CellError(_("Must be 是 or 否."))
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+def parse_date(value: object, required: bool = False) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel serial day number
+        return date(1899, 12, 30) + timedelta(days=int(value))
+    text = cell_code(value)
+    if not text:
+        if required:
+            raise CellError(_("Required; the cell is empty."))
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CellError(_("Not a date; write it as 2024-03-01."))
+
+
+# Production licence: XK + NN-NNN-NNNNN, provincial ones prefixed with the province's short name
+# in parentheses or brackets, e.g. （浙）XK16-204-00123 or [浙]XK16-204-00123.
+_LICENCE = re.compile(r"^(?:[(\[【]([\u4e00-\u9fff])[)\]】])?XK(\d{2})-(\d{3})-(\d{5})$")
+
+
+def parse_licence_number(text: str) -> str:
+    code = cell_code(text)
+    match = _LICENCE.match(code)
+    if not match:
+        raise CellError(_("“%(value)s” is not a production licence number such as XK16-204-00123 or (浙)XK16-204-00123.") % {"value": text})
+    province, *parts = match.groups()
+    prefix = f"({province})" if province else ""
+    return f"{prefix}XK{parts[0]}-{parts[1]}-{parts[2]}"
+
+
+_CCC = re.compile(r"^\d{16}$")
+
+
+def parse_ccc_number(text: str) -> str:
+    code = cell_code(text)
+    if not _CCC.match(code):
+        raise CellError(_("“%(value)s” is not a CCC certificate number (16 digits).") % {"value": text})
+    return code
+
+
+_LIST_SPLIT = re.compile(r"[、;；,，/\n]+")
+
+
+def split_list(value: object) -> list[str]:
+    return [part.strip() for part in _LIST_SPLIT.split(cell_text(value)) if part.strip()]

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .table import ImportFileError, Table, normalise_header
+
+# The preview lists at most this many planned changes; counts are always complete.
+PREVIEW_CHANGES = 500
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # as in the downloadable template
+    required: bool = True  # must the column be present in the file?
+
+
+@dataclass
+class RowError:
+    row: int  # spreadsheet row number, the header being row 1
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)s, column “%(column)s”, value “%(value)s”: %(message)s") % asdict(self)
+
+
+@dataclass
+class PlannedChange:
+    row: int
+    key: str
+    label: str
+    action: str  # "create" | "update"
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    changes: list[PlannedChange] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def plan(self, change: PlannedChange) -> None:
+        if change.action == "create":
+            self.created += 1
+        else:
+            self.updated += 1
+        if len(self.changes) < PREVIEW_CHANGES:
+            self.changes.append(change)
+
+    def as_json(self) -> dict:
+        return {
+            "total_rows": self.total_rows, "created": self.created, "updated": self.updated,
+            "unchanged": self.unchanged, "written": self.written,
+            "errors": [asdict(e) for e in self.errors],
+            "changes": [asdict(c) for c in self.changes],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ImportResult:
+        return cls(
+            total_rows=data["total_rows"], created=data["created"], updated=data["updated"],
+            unchanged=data["unchanged"], written=data["written"],
+            errors=[RowError(**e) for e in data["errors"]],
+            changes=[PlannedChange(**c) for c in data["changes"]],
+        )
+
+
+def column_positions(table: Table, columns: list[Column]) -> dict[str, int]:
+    """Where each known column is; a missing required column stops the import with one message."""
+    positions = {}
+    by_header = {normalise_header(c.header): c for c in columns}
+    for index, header in enumerate(table.headers):
+        column = by_header.get(header)
+        if column is not None and column.key not in positions:
+            positions[column.key] = index
+    missing = [c.header for c in columns if c.required and c.key not in positions]
+    if missing:
+        raise ImportFileError(
+            _("The file is missing required columns: %(columns)s. Download the template and keep its header row.")
+            % {"columns": "、".join(missing)}
+        )
+    return positions

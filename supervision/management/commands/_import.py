@@ -1,0 +1,46 @@
+"""The shared body of `import_units` and `import_personnel`."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from supervision.imports.table import ImportFileError
+from supervision.models import Jurisdiction
+from supervision.services.register import register_import_file
+
+
+class ImportCommand(BaseCommand):
+    kind = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--jurisdiction", required=True, help="GB/T 2260 code of the importing bureau")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+
+    def handle(self, *args, file: Path, jurisdiction: str, dry_run: bool, **options):
+        try:
+            bureau = Jurisdiction.objects.get(code=jurisdiction)
+        except Jurisdiction.DoesNotExist:
+            raise CommandError(_("No such division code: %(code)s") % {"code": jurisdiction})
+        if not file.is_file():
+            raise CommandError(_("File not found: %(path)s") % {"path": file})
+        try:
+            result = register_import_file(
+                kind=self.kind, data=file.read_bytes(), filename=file.name, jurisdiction=bureau,
+                actor=None, dry_run=dry_run,
+            )
+        except ImportFileError as error:
+            raise CommandError(str(error))
+        for error in result.errors:
+            self.stderr.write(str(error))
+        summary = _("%(total)s rows: %(created)s to create, %(updated)s to update, %(unchanged)s unchanged, %(errors)s errors.") % {
+            "total": result.total_rows, "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged, "errors": len(result.errors),
+        }
+        self.stdout.write(summary)
+        if result.errors:
+            self.stderr.write(_("Nothing was written: correct the rows above and import again."))
+            sys.exit(1)
+        self.stdout.write(_("Written.") if result.written else _("Dry run: nothing was written."))

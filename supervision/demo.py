@@ -70,6 +70,30 @@ def seed_staff() -> list[tuple[str, str, str]]:
     return rows
 
 
+DEMO_UNITS = 360
+
+
+def seed_register() -> None:
+    """A few hundred units in the two demo counties, with their people, through the real import.
+    Some units lack a director or officer, so the compliance view has something to show."""
+    from .fake_register import person_rows, rows_to_csv, unit_rows
+    from .imports.personnel import PERSON_COLUMNS
+    from .imports.units import UNIT_COLUMNS
+    from .services.register import register_import_file
+
+    city = Jurisdiction.objects.get(code=DEMO_CITY)
+    units = unit_rows(DEMO_UNITS, [DEMO_COUNTY, NEIGHBOUR_COUNTY], seed=2026)
+    people = person_rows(units, seed=2026, director_share=0.9)
+    for kind, rows, columns in (("units", units, UNIT_COLUMNS), ("personnel", people, PERSON_COLUMNS)):
+        data = rows_to_csv(rows, [c.header for c in columns])
+        result = register_import_file(kind=kind, data=data, filename=f"demo-{kind}.csv", jurisdiction=city,
+                                      actor=None, dry_run=False)
+        if not result.ok:
+            raise RuntimeError(f"demo {kind} did not import: {result.errors[:3]}")
+
+
 def seed_demo() -> list[tuple[str, str, str]]:
     jurisdictions_load(path=DIVISIONS_FILE)
-    return seed_staff()
+    logins = seed_staff()
+    seed_register()
+    return logins

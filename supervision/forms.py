@@ -4,7 +4,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Jurisdiction, StaffProfile
+from .imports.cells import CellError, parse_mobile, parse_phone, parse_uscc
+from .models import Jurisdiction, JurisdictionLevel, Person, ProductionUnit, StaffProfile
 from .scoping import scope_queryset
 
 
@@ -38,3 +39,56 @@ class StaffCreateForm(StaffProfileForm):
         password = self.cleaned_data["password"]
         validate_password(password)
         return password
+
+
+class UnitForm(WagtailAdminModelForm):
+    """A unit edited by hand. Size class and the director rule are derived on save, never typed."""
+
+    class Meta:
+        model = ProductionUnit
+        fields = [
+            "uscc", "name", "county", "address", "legal_representative", "phone", "employee_count",
+            "revenue_wan", "mandatory_standard", "categories", "status",
+        ]
+        widgets = {"categories": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["county"].queryset = scope_queryset(
+            Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY), user=for_user
+        )
+        if self.instance.pk:
+            self.fields["uscc"].disabled = True  # the key of the register; a new code is a new unit
+
+    def clean_uscc(self):
+        try:
+            return parse_uscc(self.cleaned_data["uscc"])
+        except CellError as error:
+            raise forms.ValidationError(str(error))
+
+    def clean_phone(self):
+        try:
+            return parse_phone(self.cleaned_data["phone"])
+        except CellError as error:
+            raise forms.ValidationError(str(error))
+
+
+class PersonForm(WagtailAdminModelForm):
+    """Post, contact and dates of a person; the ID number is changed only by re-import."""
+
+    class Meta:
+        model = Person
+        fields = ["name", "role", "phone", "appointed_on", "left_on"]
+
+    def clean_phone(self):
+        try:
+            return parse_mobile(self.cleaned_data["phone"])
+        except CellError as error:
+            raise forms.ValidationError(str(error))
+
+    def clean(self):
+        cleaned = super().clean()
+        appointed, left = cleaned.get("appointed_on"), cleaned.get("left_on")
+        if appointed and left and left < appointed:
+            self.add_error("left_on", _("The leaving date is before the appointment date."))
+        return cleaned

@@ -23,15 +23,32 @@ _READ = [
     "wagtailadmin.access_admin",
     "supervision.view_jurisdiction",
     "supervision.view_staffprofile",
+    "supervision.view_productionunit",
+    "supervision.view_qualification",
+    "supervision.view_person",
+    "supervision.view_importjob",
+    "supervision.view_productcategory",
+]
+_REGISTER = [
+    "supervision.add_productionunit",
+    "supervision.change_productionunit",
+    "supervision.add_qualification",
+    "supervision.change_qualification",
+    "supervision.delete_qualification",
+    "supervision.change_person",
+    "supervision.add_importjob",
 ]
 
 # Permissions by role, as "app_label.codename". Overseers only read (DESIGN.md §1).
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     StaffRole.OVERSEER: [*_READ],
-    StaffRole.OPERATOR: [*_READ],
-    StaffRole.APPROVER: [*_READ],
+    StaffRole.OPERATOR: [*_READ, *_REGISTER],
+    StaffRole.APPROVER: [*_READ, *_REGISTER],
     StaffRole.ADMIN: [
         *_READ,
+        *_REGISTER,
+        "supervision.add_productcategory",
+        "supervision.change_productcategory",
         "supervision.add_staffprofile",
         "supervision.change_staffprofile",
     ],

@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import console
 from .forms import StaffCreateForm, StaffProfileForm
-from .models import Jurisdiction, StaffProfile
+from .models import Jurisdiction, ProductCategory, StaffProfile
+from .register_viewsets import ImportJobViewSet, PersonViewSet, ProductionUnitViewSet
 from .services.staff import staff_create, staff_update
 
 
@@ -99,8 +101,27 @@ class StaffProfileViewSet(console.ScopedModelViewSet):
 
 
 
+class ProductCategoryViewSet(ModelViewSet):
+    """产品类别: reference data shared by every jurisdiction (not scoped); bureau admins maintain it."""
+
+    model = ProductCategory
+    name = "categories"
+    icon = "tag"
+    menu_label = _("product categories")
+    menu_order = 300
+    list_display = ["name", Column("catalogue", label=_("catalogue"), accessor="get_catalogue_display")]
+    list_filter = ["catalogue"]
+    search_fields = ["name"]
+    search_backend_name = None
+    form_fields = ["name", "catalogue"]
+    copy_view_enabled = False
+
+
 class RegisterViewSetGroup(ViewSetGroup):
     menu_label = _("Register")
     menu_icon = "folder-open-inverse"
     menu_order = 200
-    items = (JurisdictionViewSet, StaffProfileViewSet)
+    items = (
+        ProductionUnitViewSet, PersonViewSet, ImportJobViewSet, JurisdictionViewSet, StaffProfileViewSet,
+        ProductCategoryViewSet,
+    )

@@ -1,3 +1,4 @@
+from .imports import ImportJob, ImportKind, ImportStatus
 from .jurisdiction import Jurisdiction, JurisdictionLevel
 from .register import (
     Catalogue,
@@ -13,7 +14,7 @@ from .register import (
 from .staff import StaffProfile, StaffRole
 
 __all__ = [
-    "Catalogue", "Jurisdiction", "JurisdictionLevel", "Person", "PersonRole", "ProductCategory",
+    "Catalogue", "ImportJob", "ImportKind", "ImportStatus", "Jurisdiction", "JurisdictionLevel", "Person", "PersonRole", "ProductCategory",
     "ProductionUnit", "Qualification", "QualificationKind", "SizeClass", "StaffProfile", "StaffRole",
     "UnitStatus",
 ]

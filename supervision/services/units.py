@@ -1,0 +1,63 @@
+"""Changes to single units and people made in the console. Derived fields follow the rules."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from ..models import Person, ProductionUnit
+from ..personal_data import id_number_decrypt
+from ..rules import director_required_for, size_class_for
+from ..scoping import staff_profile_of, user_can_edit
+
+
+def unit_derive(*, unit: ProductionUnit) -> None:
+    """Set `size_class` (Art. 18) and `director_required` (Art. 5) from the unit's figures."""
+    unit.size_class = size_class_for(employee_count=unit.employee_count, revenue_wan=unit.revenue_wan)
+    has_qualification = unit.pk is not None and unit.qualifications.exists()
+    unit.director_required = director_required_for(
+        has_licence_or_ccc=has_qualification, size_class=unit.size_class, mandatory_standard=unit.mandatory_standard,
+    )
+
+
+def _auditable(instance) -> dict:
+    return {k: str(v) for k, v in model_to_dict(instance).items() if k not in ("id_number_encrypted", "id_number_hash")}
+
+
+@transaction.atomic
+def unit_save(*, actor, unit: ProductionUnit, before: dict | None = None) -> ProductionUnit:
+    """Save a unit edited in the console (its form already applied), deriving its classes."""
+    if not user_can_edit(actor):
+        raise PermissionDenied
+    created = unit.pk is None
+    unit_derive(unit=unit)
+    unit.save()
+    log(instance=unit, action="wagtail.create" if created else "wagtail.edit", user=actor,
+        data={"before": before or {}, "after": _auditable(unit)})
+    return unit
+
+
+@transaction.atomic
+def person_save(*, actor, person: Person, before: dict | None = None) -> Person:
+    if not user_can_edit(actor):
+        raise PermissionDenied
+    person.save()
+    log(instance=person, action="wagtail.edit", user=actor, data={"before": before or {}, "after": _auditable(person)})
+    return person
+
+
+def person_may_reveal(*, actor, person: Person) -> bool:
+    """Only staff of the unit's own county see a whole ID number (PIPL Art. 28: minimum necessary)."""
+    profile = staff_profile_of(actor)
+    return profile is not None and profile.jurisdiction_id == person.unit.county_id and user_can_edit(actor)
+
+
+@transaction.atomic
+def person_reveal_id(*, actor, person: Person) -> str:
+    if not person_may_reveal(actor=actor, person=person):
+        raise PermissionDenied(_("Only staff of the unit's own county can see a whole ID number."))
+    log(instance=person, action="supervision.reveal_id", user=actor, data={"masked": person.id_number_masked})
+    return id_number_decrypt(person.id_number_encrypted)

@@ -1,0 +1,97 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .. import console
+from ..exports import register_template
+from ..imports.result import ImportResult
+from ..imports.table import ImportFileError
+from ..models import ImportJob, ImportKind, ImportStatus
+from ..scoping import get_in_scope_or_404
+from ..services.import_jobs import import_job_confirm, import_job_create
+from .register import file_response
+
+ERRORS_PER_PAGE = 100
+
+
+class ImportUploadForm(WagtailAdminModelForm):
+    file = forms.FileField(
+        label=gettext_lazy("file"),
+        help_text=gettext_lazy("An .xlsx or .csv file (UTF-8 or GBK) with the template's header row, at most 20 MB."),
+    )
+
+    class Meta:
+        model = ImportJob
+        fields = ["kind"]
+
+
+class ImportUploadView(console.ScopedCreateView):
+    template_name = "supervision/import_upload.html"
+    page_title = gettext_lazy("Import the register")
+    submit_button_label = gettext_lazy("Upload and check")
+
+    def get_initial(self):
+        return {"kind": ImportKind.UNITS}
+
+    def get_form_class(self):
+        return ImportUploadForm
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            self.object = import_job_create(
+                actor=self.request.user, kind=form.cleaned_data["kind"], filename=upload.name, data=upload.read(),
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        return redirect("imports:inspect", self.object.pk)
+
+
+class ImportJobView(console.ScopedInspectView):
+    template_name = "supervision/import_job.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.object
+        result = ImportResult.from_json(job.result) if job.result else None
+        context.update({"job": job, "result": result, "statuses": ImportStatus})
+        if result is not None:
+            context["error_page"] = Paginator(result.errors, ERRORS_PER_PAGE).get_page(self.request.GET.get("page"))
+        context["can_confirm"] = (
+            job.status == ImportStatus.READY and self.request.user.has_perm("supervision.add_importjob")
+        )
+        return context
+
+
+def import_confirm_view(request, pk: int):
+    # Scope first: another county's job is a 404 whatever the method.
+    job = get_in_scope_or_404(ImportJob.objects.all(), user=request.user, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        job = import_job_confirm(actor=request.user, job=job)
+    except PermissionDenied:
+        raise Http404
+    if job.status == ImportStatus.DONE:
+        result = ImportResult.from_json(job.result)
+        messages.success(request, _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
+            "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+    elif job.status == ImportStatus.INVALID:
+        messages.error(request, _("The register changed since the check and some rows now have errors; nothing was written."))
+    return redirect(reverse("imports:inspect", args=[job.pk]))
+
+
+def import_template_view(request, kind: str, file_format: str):
+    if kind not in ("units", "personnel") or file_format not in ("xlsx", "csv"):
+        raise Http404
+    name = {"units": "生产单位导入模板", "personnel": "质量安全管理人员导入模板"}[kind]
+    return file_response(register_template(kind=kind, file_format=file_format), f"{name}.{file_format}", file_format)

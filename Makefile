@@ -25,8 +25,10 @@ messages: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 
+# The site and, beside it, the task worker that runs large imports in the background.
 run: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py db_worker --interval 1 & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite, in parallel; DATABASE_URL selects PostgreSQL, SQLite otherwise.

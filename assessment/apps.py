@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self):
+        from supervision.models import StaffRole
+        from supervision.roles import extend_role_permissions
+
+        read = ["assessment.view_question", "assessment.view_blueprint", "assessment.view_knowledgearea"]
+        write = [
+            "assessment.add_question", "assessment.change_question",
+            "assessment.add_blueprint", "assessment.change_blueprint",
+        ]
+        # The bank and blueprints are shared by every jurisdiction: approvers and admins keep them;
+        # operators and overseers read them.
+        for role in (StaffRole.OVERSEER, StaffRole.OPERATOR):
+            extend_role_permissions(role, read)
+        for role in (StaffRole.APPROVER, StaffRole.ADMIN):
+            extend_role_permissions(role, [*read, *write])

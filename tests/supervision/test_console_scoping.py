@@ -11,7 +11,7 @@ from supervision.models import Jurisdiction, StaffProfile
 
 OUR_APPS = {"supervision", "assessment", "cms"}
 # Reference data shared by all jurisdictions: not scoped, on purpose.
-UNSCOPED = {"supervision.productcategory"}
+UNSCOPED = {"supervision.productcategory", "assessment.question", "assessment.blueprint"}
 
 
 def _county_objects(tree, staff, county, operator):

@@ -1,6 +1,10 @@
+"""The whole demo, layer by layer (supervision, then assessment, then the public site)."""
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from assessment.demo import seed_bank
+from cms.services import home_page_ensure
 from supervision.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -9,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = seed_demo()
+        seed_bank()
+        home_page_ensure()
         self.stdout.write(self.style.SUCCESS(_("Demo data ready. Console: http://127.0.0.1:8000/admin/")))
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for username, role, place in logins:

@@ -1,0 +1,84 @@
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from supervision.imports.table import ImportFileError
+from supervision.views.register import file_response
+
+from ..models import Question, QuestionStatus
+from ..questions_io import questions_export, questions_import_file
+from ..services.bank import question_set_status
+
+
+# The checked file waits in the session for the confirmation, so keep it small.
+MAX_BANK_FILE_BYTES = 2 * 1024 * 1024
+
+
+def question_status_view(request, pk: int, status: str):
+    question = get_object_or_404(Question, pk=pk)
+    if status not in QuestionStatus.values:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        question_set_status(actor=request.user, question=question, status=status)
+    except PermissionDenied:
+        raise Http404
+    except ValidationError as error:
+        messages.error(request, _("This question cannot be activated: %(errors)s") % {"errors": "；".join(error.messages)})
+    else:
+        messages.success(request, _("Status changed to %(status)s.") % {"status": QuestionStatus(status).label})
+    return redirect("questions:inspect", question.pk)
+
+
+def questions_export_view(request, file_format: str):
+    if file_format not in ("xlsx", "csv"):
+        raise Http404
+    if not request.user.has_perm("assessment.view_question"):
+        raise PermissionDenied
+    queryset = Question.objects.order_by("pk")
+    if status := request.GET.get("status"):
+        queryset = queryset.filter(status=status)
+    return file_response(questions_export(queryset=queryset, file_format=file_format), f"题库_{date.today():%Y%m%d}.{file_format}", file_format)
+
+
+def questions_import_view(request):
+    """Upload → preview (every row's error, or what will change) → confirm; all or nothing."""
+    if not request.user.has_perm("assessment.add_question"):
+        raise PermissionDenied
+    context = {}
+    if request.method == "POST":
+        upload: UploadedFile | None = request.FILES.get("file")
+        confirm = request.POST.get("confirm") == "1"
+        if confirm:
+            data, name = request.session.pop("question_import", (None, None)) or (None, None)
+            if data is None:
+                messages.error(request, _("The checked file has expired; upload it again."))
+                return redirect("questions:import")
+            data = bytes.fromhex(data)
+        elif upload is None:
+            context["error"] = _("Choose a file to upload.")
+            return render(request, "assessment/questions_import.html", context, status=400)
+        elif upload.size > MAX_BANK_FILE_BYTES:
+            context["error"] = _("A question bank file is at most 2 MB; split it into smaller files.")
+            return render(request, "assessment/questions_import.html", context, status=400)
+        else:
+            data, name = upload.read(), upload.name
+        try:
+            result = questions_import_file(data=data, filename=name, actor=request.user, dry_run=not confirm)
+        except ImportFileError as error:
+            context["error"] = str(error)
+            return render(request, "assessment/questions_import.html", context, status=400)
+        if confirm and result.written:
+            messages.success(request, _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
+                "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+            return redirect("questions:index")
+        if result.ok and not confirm:
+            request.session["question_import"] = (data.hex(), name)
+        context.update({"result": result, "filename": name})
+    return render(request, "assessment/questions_import.html", context)

@@ -1,0 +1,151 @@
+"""The 抽查考核 (assessment) section of the console: the question bank and blueprints."""
+
+import django_filters
+from django.db.models import F
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .forms import QuestionForm
+from .models import Blueprint, KnowledgeArea, Question, QuestionStatus, QuestionType, QuestionVersion, RoleScope
+from .services.bank import question_create, question_update
+from .services.papers import PaperAssembler
+from .views import bank as bank_views
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    area = django_filters.ModelChoiceFilter(label=_("knowledge area"), queryset=KnowledgeArea.objects.all(), field_name="current_version__area")
+    type = django_filters.ChoiceFilter(label=_("type"), choices=QuestionType.choices, field_name="current_version__type")
+    roles = django_filters.ChoiceFilter(label=_("applies to"), choices=RoleScope.choices, field_name="current_version__roles")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=QuestionStatus.choices)
+    source = django_filters.CharFilter(label=_("legal source contains"), field_name="current_version__legal_source", lookup_expr="icontains")
+
+    class Meta:
+        model = Question
+        fields = ["area", "type", "roles", "status", "source"]
+
+
+class QuestionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("current_version__area")
+
+
+class QuestionCreateView(generic.CreateView):
+    def save_instance(self):
+        return question_create(actor=self.request.user, content=self.form.content)
+
+
+class QuestionEditView(generic.EditView):
+    def save_instance(self):
+        return question_update(actor=self.request.user, question=Question.objects.get(pk=self.object.pk), content=self.form.content)
+
+
+class QuestionInspectView(generic.InspectView):
+    template_name = "assessment/question_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        question = self.object
+        context.update({
+            "question": question,
+            "version": question.current_version,
+            "versions": question.versions.order_by("-number"),
+            "can_edit": self.permission_policy.user_has_permission(self.request.user, "change"),
+            "statuses": QuestionStatus,
+        })
+        return context
+
+
+def _stem(question):
+    return question.current_version.stem
+
+
+class QuestionViewSet(ModelViewSet):
+    """题库: shared by every jurisdiction; attempts keep the version they were given."""
+
+    model = Question
+    name = "questions"
+    icon = "help"
+    menu_label = _("Question bank")
+    menu_order = 100
+    index_view_class = QuestionIndexView
+    add_view_class = QuestionCreateView
+    edit_view_class = QuestionEditView
+    inspect_view_class = QuestionInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = QuestionFilterSet
+    search_fields = ["current_version__stem", "current_version__legal_source"]
+    search_backend_name = None
+    list_per_page = 50
+    ordering = ["pk"]
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("stem", label=_("stem"), accessor=_stem, get_url=lambda q: reverse("questions:inspect", args=[q.pk])),
+            Column("type", label=_("type"), accessor="current_version.get_type_display"),
+            Column("area", label=_("knowledge area"), accessor="current_version.area.name"),
+            Column("roles", label=_("applies to"), accessor="current_version.get_roles_display"),
+            Column("status", label=_("status"), accessor="get_status_display", sort_key="status"),
+            Column("version", label=_("version"), accessor="current_version.number"),
+        ]
+
+    def get_form_class(self, for_update=False):
+        return QuestionForm
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("status/<int:pk>/<str:status>/", bank_views.question_status_view, name="status"),
+            path("export/<str:file_format>/", bank_views.questions_export_view, name="export"),
+            path("import/", bank_views.questions_import_view, name="import"),
+        ]
+
+
+class BlueprintEditView(generic.EditView):
+    template_name = "assessment/blueprint_edit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        assembler = PaperAssembler(blueprint=self.object, role=self.object.role)
+        context["shortfalls"] = assembler.shortfalls()
+        context["pool_sizes"] = [(cell, len(assembler.pools[(cell.area_id, cell.type)])) for cell in assembler.cells]
+        context["total_questions"] = sum(cell.count for cell in assembler.cells)
+        context["total_points"] = sum(cell.count * self.object.points_for(cell.type) for cell in assembler.cells)
+        return context
+
+
+class BlueprintViewSet(ModelViewSet):
+    """组卷规则: how each role's paper is drawn. Shared by every jurisdiction."""
+
+    model = Blueprint
+    name = "blueprints"
+    icon = "list-ol"
+    menu_label = _("Blueprints")
+    menu_order = 110
+    edit_view_class = BlueprintEditView
+    copy_view_enabled = True
+    list_display = ["name", Column("role", label=_("role"), accessor="get_role_display"), "time_limit_minutes", "pass_mark_percent"]
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("role")]),
+        FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("pass_mark_percent")]),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("points_judge"), FieldPanel("points_single"), FieldPanel("points_multi")]),
+            FieldPanel("multi_scoring"),
+        ], heading=_("Points")),
+        FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
+        InlinePanel("cells", heading=_("Questions per knowledge area and type"), label=_("cell")),
+    ]
+
+
+class AssessmentViewSetGroup(ViewSetGroup):
+    menu_label = _("Assessment")
+    menu_icon = "clipboard-list"
+    menu_order = 300
+    items = (QuestionViewSet, BlueprintViewSet)

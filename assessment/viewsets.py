@@ -1,7 +1,6 @@
 """The 抽查考核 (assessment) section of the console: the question bank and blueprints."""
 
 import django_filters
-from django.db.models import F
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -14,7 +13,6 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from .forms import QuestionForm
 from .models import Blueprint, KnowledgeArea, Question, QuestionStatus, QuestionType, QuestionVersion, RoleScope
 from .services.bank import question_create, question_update
-from .services.papers import PaperAssembler
 from .views import bank as bank_views
 
 
@@ -108,17 +106,29 @@ class QuestionViewSet(ModelViewSet):
         ]
 
 
-class BlueprintEditView(generic.EditView):
+class BlueprintCheckMixin:
+    """The editor shows, for the saved blueprint and then live as the user edits, whether the
+    active bank can fill it (static/js/blueprint-check.js posts the form to `blueprints:check`)."""
+
     template_name = "assessment/blueprint_edit.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        assembler = PaperAssembler(blueprint=self.object, role=self.object.role)
-        context["shortfalls"] = assembler.shortfalls()
-        context["pool_sizes"] = [(cell, len(assembler.pools[(cell.area_id, cell.type)])) for cell in assembler.cells]
-        context["total_questions"] = sum(cell.count for cell in assembler.cells)
-        context["total_points"] = sum(cell.count * self.object.points_for(cell.type) for cell in assembler.cells)
+        blueprint = self.object if self.object and self.object.pk else None
+        if blueprint is not None:
+            cells = [(c.area_id, c.type, c.count) for c in blueprint.cells.all()]
+            context.update(bank_views.blueprint_check_context(
+                role=blueprint.role, cells=cells, points={t: blueprint.points_for(t) for t in QuestionType.values},
+            ))
         return context
+
+
+class BlueprintCreateView(BlueprintCheckMixin, generic.CreateView):
+    pass
+
+
+class BlueprintEditView(BlueprintCheckMixin, generic.EditView):
+    pass
 
 
 class BlueprintViewSet(ModelViewSet):
@@ -129,6 +139,7 @@ class BlueprintViewSet(ModelViewSet):
     icon = "list-ol"
     menu_label = _("Blueprints")
     menu_order = 110
+    add_view_class = BlueprintCreateView
     edit_view_class = BlueprintEditView
     copy_view_enabled = True
     list_display = ["name", Column("role", label=_("role"), accessor="get_role_display"), "time_limit_minutes", "pass_mark_percent"]
@@ -142,6 +153,9 @@ class BlueprintViewSet(ModelViewSet):
         FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
         InlinePanel("cells", heading=_("Questions per knowledge area and type"), label=_("cell")),
     ]
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("check/", bank_views.blueprint_check_view, name="check")]
 
 
 class AssessmentViewSetGroup(ViewSetGroup):

@@ -131,3 +131,42 @@ def paper_assemble(*, blueprint: Blueprint, role: str, category_ids=frozenset(),
     return PaperAssembler(blueprint=blueprint, role=role, category_ids=category_ids).assemble(
         seed=seed, seen_question_ids=seen_question_ids,
     )
+
+
+@dataclass(frozen=True)
+class CellCheck:
+    """One blueprint cell against the active bank."""
+
+    area_name: str
+    type: str
+    count: int
+    available: int
+
+    @property
+    def short(self) -> bool:
+        return self.available < self.count
+
+    def get_type_display(self) -> str:
+        return QuestionType(self.type).label
+
+
+def blueprint_check(*, role: str, cells: list[tuple[int, str, int]]) -> list[CellCheck]:
+    """For each (area id, type, count), how many active general questions the role can be given.
+    One query, whatever the number of cells; used by the blueprint editor as the user types."""
+    from django.db.models import Count
+
+    from ..models import KnowledgeArea
+
+    area_ids = {area_id for area_id, _t, _c in cells}
+    names = dict(KnowledgeArea.objects.filter(pk__in=area_ids).values_list("pk", "name"))
+    available = {
+        (row["area_id"], row["type"]): row["n"]
+        for row in QuestionVersion.objects.filter(
+            question__status=QuestionStatus.ACTIVE, question__current_version=F("pk"),
+            roles__in=[role, RoleScope.BOTH], area__in=area_ids, categories__isnull=True,
+        ).values("area_id", "type").annotate(n=Count("pk"))
+    }
+    return [
+        CellCheck(names.get(area_id, "?"), qtype, count, available.get((area_id, qtype), 0))
+        for area_id, qtype, count in cells if area_id in names
+    ]

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from supervision.imports.table import ImportFileError
 from supervision.views.register import file_response
 
-from ..models import Question, QuestionStatus
+from ..models import Question, QuestionStatus, QuestionType
+from ..services.papers import blueprint_check
 from ..questions_io import questions_export, questions_import_file
 from ..services.bank import question_set_status
 
@@ -82,3 +83,40 @@ def questions_import_view(request):
             request.session["question_import"] = (data.hex(), name)
         context.update({"result": result, "filename": name})
     return render(request, "assessment/questions_import.html", context)
+
+
+def blueprint_check_context(*, role: str, cells: list[tuple[int, str, int]], points: dict[str, int]) -> dict:
+    checks = blueprint_check(role=role, cells=cells)
+    return {
+        "checks": checks,
+        "shortfalls": [c for c in checks if c.short],
+        "total_questions": sum(c.count for c in checks),
+        "total_points": sum(c.count * points.get(c.type, 0) for c in checks),
+    }
+
+
+def _int(value, default=0) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def blueprint_check_view(request):
+    """The feasibility block for the blueprint form as it stands (not yet saved)."""
+    if not request.user.has_perm("assessment.view_blueprint"):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    data = request.POST
+    role = data.get("role") if data.get("role") in ("director", "officer") else "director"
+    cells = []
+    for index in range(min(_int(data.get("cells-TOTAL_FORMS")), 200)):
+        prefix = f"cells-{index}-"
+        if data.get(prefix + "DELETE") or data.get(prefix + "type") not in QuestionType.values:
+            continue
+        area_id = _int(data.get(prefix + "area"), default=-1)
+        if area_id >= 0:
+            cells.append((area_id, data[prefix + "type"], _int(data.get(prefix + "count"))))
+    points = {t: _int(data.get(f"points_{t}")) for t in QuestionType.values}
+    return render(request, "assessment/includes/blueprint_check.html", blueprint_check_context(role=role, cells=cells, points=points))

@@ -105,6 +105,28 @@ def test_blueprint_editor_shows_whether_the_bank_can_fill_it(staff, bank, client
     assert "启用题库不足以按此规则组卷" in page and "需要 50 道" in page
 
 
+def test_blueprint_check_answers_for_unsaved_form_data(staff, bank, client_for, django_assert_max_num_queries):
+    client = client_for(staff.approver_a)
+    area = KnowledgeArea.objects.get(name="质量安全管理制度")
+    data = {
+        "role": "officer", "points_judge": "3", "points_single": "3", "points_multi": "5",
+        "cells-TOTAL_FORMS": "2",
+        "cells-0-area": str(area.pk), "cells-0-type": "judge", "cells-0-count": "4",
+        "cells-1-area": str(area.pk), "cells-1-type": "multi", "cells-1-count": "99",
+    }
+    with django_assert_max_num_queries(12):
+        response = client.post(reverse("blueprints:check"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "启用题库不足以按此规则组卷" in page and "需要 99 道" in page
+    data["cells-1-DELETE"] = "1"
+    page = client.post(reverse("blueprints:check"), data).content.decode()
+    assert "启用题库可以按此规则组卷：共 4 题，12 分" in page
+    assert client.get(reverse("blueprints:check")).status_code == 405
+    bad = client.post(reverse("blueprints:check"), {"cells-TOTAL_FORMS": "x", "role": "nobody"})
+    assert bad.status_code == 200
+
+
 def test_console_import_previews_then_confirms(staff, client_for, db):
     client = client_for(staff.approver_a)
     with open(STARTER, "rb") as f:

@@ -9,8 +9,26 @@ from .bank import (
     RoleScope,
 )
 from .blueprint import Blueprint, BlueprintCell, MultiScoring
+from .sampling import (
+    Allocation,
+    ConflictDeclaration,
+    Draw,
+    DrawSelection,
+    ExaminerAssignment,
+    ExamSession,
+    Frame,
+    PlanStatus,
+    SamplingMethod,
+    SamplingPlan,
+    SamplingUnit,
+    SessionMode,
+    Stratification,
+    Ticket,
+)
 
 __all__ = [
+    "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExamSession", "Frame",
+    "PlanStatus", "SamplingMethod", "SamplingPlan", "SamplingUnit", "SessionMode", "Stratification", "Ticket",
     "Blueprint", "BlueprintCell", "Difficulty", "KnowledgeArea", "Mastery", "MultiScoring", "Question",
     "QuestionStatus", "QuestionType", "QuestionVersion", "RoleScope",
 ]

@@ -1,0 +1,245 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from supervision.models import Jurisdiction, Person, ProductCategory, ProductionUnit, StaffProfile
+
+from .blueprint import Blueprint
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    FROZEN = "frozen", _("Frame frozen")
+    DRAWN = "drawn", _("Drawn")
+    CLOSED = "closed", _("Closed")
+
+
+class SamplingMethod(models.TextChoices):
+    SIMPLE = "simple", _("Simple random")
+    STRATIFIED = "stratified", _("Stratified")
+
+
+class Stratification(models.TextChoices):
+    COUNTY = "county", _("By county")
+    CATEGORY = "category", _("By product category")
+    SIZE = "size", _("By size class")
+
+
+class Allocation(models.TextChoices):
+    PROPORTIONAL = "proportional", _("Proportional")
+    NEYMAN = "neyman", _("Neyman (by last round's pass rates)")
+
+
+class SamplingUnit(models.TextChoices):
+    UNIT = "unit", _("Units, with all their directors and officers")
+    PERSON = "person", _("Persons directly")
+
+
+class SamplingPlan(models.Model):
+    """抽查考核计划: a year's (or batch's) plan of random assessments in a jurisdiction: who is
+    eligible, how many to draw and how, approved by an approver before the draw."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+", verbose_name=_("jurisdiction"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    batch = models.PositiveSmallIntegerField(_("batch"), default=1)
+    title = models.CharField(_("title"), max_length=128)
+    # The population rule.
+    include_licence = models.BooleanField(_("production licence units"), default=True)
+    include_ccc = models.BooleanField(_("CCC units"), default=True)
+    include_standard = models.BooleanField(_("mandatory national standard units"), default=False)
+    size_classes = models.JSONField(_("size classes"), default=list, blank=True, help_text=_("Empty: every size."))
+    counties = models.ManyToManyField(Jurisdiction, blank=True, related_name="+", verbose_name=_("counties"), help_text=_("Empty: every county of the jurisdiction."))
+    categories = models.ManyToManyField(ProductCategory, blank=True, related_name="+", verbose_name=_("product categories"), help_text=_("Empty: every category."))
+    roles = models.JSONField(_("roles assessed"), default=list, help_text=_("director, officer, principal"))
+    # How many and how.
+    sampling_unit = models.CharField(_("sampled"), max_length=8, choices=SamplingUnit.choices, default=SamplingUnit.UNIT)
+    method = models.CharField(_("method"), max_length=12, choices=SamplingMethod.choices, default=SamplingMethod.SIMPLE)
+    stratify_by = models.CharField(_("strata"), max_length=12, choices=Stratification.choices, blank=True)
+    allocation = models.CharField(_("allocation"), max_length=12, choices=Allocation.choices, default=Allocation.PROPORTIONAL)
+    sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True, help_text=_("Leave empty to use the ratio."))
+    sample_ratio_percent = models.DecimalField(_("sample ratio (percent)"), max_digits=5, decimal_places=2, default=5)
+    director_blueprint = models.ForeignKey(Blueprint, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("blueprint for directors"))
+    officer_blueprint = models.ForeignKey(Blueprint, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("blueprint for officers"))
+    status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    scope_path_lookup = "jurisdiction__path"
+
+    class Meta:
+        verbose_name = _("sampling plan")
+        verbose_name_plural = _("sampling plans")
+        ordering = ["-year", "-batch", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "year", "batch"], name="unique_plan_batch"),
+            models.CheckConstraint(condition=Q(sample_ratio_percent__gt=0, sample_ratio_percent__lte=100), name="plan_ratio_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Frame(models.Model):
+    """抽样框: the eligible population frozen as a canonical CSV and its SHA-256, before any seed exists."""
+
+    plan = models.OneToOneField(SamplingPlan, on_delete=models.PROTECT, related_name="frame", verbose_name=_("plan"))
+    csv_text = models.TextField(_("frame file"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("elements"))
+    strata = models.JSONField(_("elements per stratum"))
+    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("frozen by"))
+    frozen_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+
+    scope_path_lookup = "plan__jurisdiction__path"
+
+    class Meta:
+        verbose_name = _("frame")
+        verbose_name_plural = _("frames")
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.sha256[:12]}"
+
+
+class Draw(models.Model):
+    """抽取: one run of the consistent sampler on a frozen frame with a public seed. A re-draw is
+    a new Draw with a reason, shown beside the old one; nothing is drawn silently."""
+
+    plan = models.ForeignKey(SamplingPlan, on_delete=models.PROTECT, related_name="draws", verbose_name=_("plan"))
+    frame = models.ForeignKey(Frame, on_delete=models.PROTECT, related_name="draws", verbose_name=_("frame"))
+    seed = models.CharField(_("seed"), max_length=200)
+    method = models.CharField(_("method"), max_length=64)
+    sizes = models.JSONField(_("sample size per stratum"))
+    parameters = models.JSONField(_("parameters"))
+    code_sha256 = models.CharField(_("code version (SHA-256 of verify_draw.py)"), max_length=64)
+    reason = models.TextField(_("reason for a re-draw"), blank=True)
+    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by", verbose_name=_("replaces"))
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drawn by"))
+    drawn_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
+
+    scope_path_lookup = "plan__jurisdiction__path"
+
+    class Meta:
+        verbose_name = _("draw")
+        verbose_name_plural = _("draws")
+        ordering = ["plan", "drawn_at"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.drawn_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def current(self) -> bool:
+        return not hasattr(self, "replaced_by")
+
+
+class DrawSelection(models.Model):
+    """One element selected by a draw, in ticket order; extensions take the next tickets."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="selections", verbose_name=_("draw"))
+    position = models.PositiveIntegerField(_("position"))
+    element_id = models.CharField(_("id"), max_length=40)
+    stratum = models.CharField(_("stratum"), max_length=64, blank=True)
+    ticket = models.CharField(_("ticket"), max_length=90)
+    unit = models.ForeignKey(ProductionUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("person"))
+    is_extension = models.BooleanField(_("extension"), default=False)
+    withdrawn_reason = models.CharField(_("withdrawn because"), max_length=200, blank=True)
+
+    scope_path_lookup = "draw__plan__jurisdiction__path"
+
+    class Meta:
+        verbose_name = _("selected element")
+        verbose_name_plural = _("selected elements")
+        ordering = ["draw", "position"]
+        constraints = [models.UniqueConstraint(fields=["draw", "element_id"], name="unique_selection_per_draw")]
+
+    def __str__(self) -> str:
+        return self.element_id
+
+
+class ConflictDeclaration(models.Model):
+    """回避: a staff member's declared conflict of interest with a unit; they are never drawn for it."""
+
+    staff = models.ForeignKey(StaffProfile, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("staff member"))
+    unit = models.ForeignKey(ProductionUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    reason = models.CharField(_("reason"), max_length=200)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    scope_path_lookup = "unit__county__path"
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [models.UniqueConstraint(fields=["staff", "unit"], name="unique_conflict")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} · {self.unit}"
+
+
+class SessionMode(models.TextChoices):
+    ONLINE = "online", _("Online")
+    ONSITE = "onsite", _("On site")
+
+
+class ExamSession(models.Model):
+    """考试场次: when and where sampled people sit the assessment, and the examiners drawn for it."""
+
+    plan = models.ForeignKey(SamplingPlan, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("plan"))
+    name = models.CharField(_("name"), max_length=64)
+    mode = models.CharField(_("mode"), max_length=8, choices=SessionMode.choices, default=SessionMode.ONLINE)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    examiners = models.ManyToManyField(StaffProfile, through="ExaminerAssignment", related_name="+", verbose_name=_("examiners"))
+
+    scope_path_lookup = "plan__jurisdiction__path"
+
+    class Meta:
+        verbose_name = _("exam session")
+        verbose_name_plural = _("exam sessions")
+        ordering = ["starts_at"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.starts_at:%Y-%m-%d %H:%M}）"
+
+
+class ExaminerAssignment(models.Model):
+    """An examiner (检查人员) drawn for a session, with the ticket that put them there."""
+
+    session = models.ForeignKey(ExamSession, on_delete=models.CASCADE, related_name="assignments")
+    staff = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, related_name="assignments")
+    ticket = models.CharField(_("ticket"), max_length=90)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["session", "position"]
+        constraints = [models.UniqueConstraint(fields=["session", "staff"], name="unique_examiner_per_session")]
+
+
+class Ticket(models.Model):
+    """准考证: a sampled person's admission to a session. The access code is shown once at issue
+    and stored only as a hash; re-issuing replaces it."""
+
+    session = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("session"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+    selection = models.ForeignKey(DrawSelection, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets")
+    number = models.CharField(_("ticket number"), max_length=16, unique=True)
+    access_code_hash = models.CharField(_("access code (hash)"), max_length=128)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by"))
+
+    scope_path_lookup = "session__plan__jurisdiction__path"
+
+    class Meta:
+        verbose_name = _("admission ticket")
+        verbose_name_plural = _("admission tickets")
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="unique_ticket_per_person_session")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -12,4 +12,17 @@ def register_assessment_section():
 
 @hooks.register("register_log_actions")
 def register_assessment_log_actions(actions):
-    actions.register_action("assessment.question_status", _("Question status"), _("Changed a question's status"))
+    for action, label, message in (
+        ("assessment.question_status", _("Question status"), _("Changed a question's status")),
+        ("assessment.plan_submit", _("Submit plan"), _("Submitted the plan for approval")),
+        ("assessment.plan_approve", _("Approve plan"), _("Approved the plan")),
+        ("assessment.plan_return", _("Return plan"), _("Returned the plan to its drafter")),
+        ("assessment.frame_freeze", _("Freeze frame"), _("Froze the sampling frame")),
+        ("assessment.draw", _("Draw"), _("Drew the sample")),
+        ("assessment.draw_extend", _("Extend sample"), _("Replaced a selected element by the next ticket")),
+        ("assessment.session_create", _("Create session"), _("Created an exam session")),
+        ("assessment.tickets_issue", _("Issue tickets"), _("Issued admission tickets")),
+        ("assessment.ticket_reissue", _("Reissue ticket"), _("Reissued an access code")),
+        ("assessment.examiners_draw", _("Draw examiners"), _("Drew the examiners")),
+    ):
+        actions.register_action(action, label, message)

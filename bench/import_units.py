@@ -47,6 +47,7 @@ XLSX_TARGET_ROWS = 100_000
 XLSX_TARGET_SECONDS = 60.0
 RATIO_TARGET = 0.50
 CITY_CODE = "330100"  # 杭州市: the importing jurisdiction; the rows use its counties
+GIVEN_DATABASE_URL = os.environ.get("DATABASE_URL", "")  # as the user set it, for the report
 
 
 # --------------------------------------------------------------------------- database set-up
@@ -403,7 +404,8 @@ def main() -> None:
 def run(args: argparse.Namespace) -> None:
     print(f"# bench/import_units.py — {database_description()}")
     print()
-    print(f"Command: `{shlex.join([sys.executable, *sys.argv])}`  ")
+    env = f"DATABASE_URL={shlex.quote(GIVEN_DATABASE_URL)} " if GIVEN_DATABASE_URL else ""
+    print(f"Command: `{env}{shlex.join([sys.executable, *sys.argv])}`  ")
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, DEBUG=False")
     print()
 

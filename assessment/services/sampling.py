@@ -1,0 +1,330 @@
+"""双随机、一公开: plans, frozen frames, public seeds and verifiable draws.
+
+The draw itself is `assessment/verify_draw.py`, the same file the public downloads, so what the
+platform drew and what anyone re-runs cannot differ."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from supervision.models import Person, ProductionUnit, Qualification, QualificationKind, StaffRole, UnitStatus
+from supervision.scoping import staff_profile_of, user_can_edit
+
+from .. import verify_draw
+from ..models import Draw, DrawSelection, Frame, PlanStatus, SamplingMethod, SamplingPlan, SamplingUnit, Stratification
+
+MIN_SEED_DIGITS = 20
+Z_95 = 1.959963984540054
+
+
+def code_sha256() -> str:
+    """The version of the drawing code: the SHA-256 of the published verify_draw.py."""
+    return hashlib.sha256(Path(verify_draw.__file__).read_bytes()).hexdigest()
+
+
+def recommended_sample_size(*, population: int, margin: float, p: float = 0.5, z: float = Z_95) -> int:
+    """n to estimate a pass rate within ±margin at 95 % confidence, with the finite population
+    correction: n0 = z²·p(1-p)/e², n = n0 / (1 + (n0 - 1)/N)."""
+    if population <= 0:
+        return 0
+    if not 0 < margin < 1:
+        raise ValueError("margin must be between 0 and 1")
+    n0 = z * z * p * (1 - p) / (margin * margin)
+    return min(population, math.ceil(n0 / (1 + (n0 - 1) / population)))
+
+
+def allocate(*, strata: dict[str, int], n: int, spreads: dict[str, float] | None = None) -> dict[str, int]:
+    """Split n over strata in proportion to N_h (or to N_h·S_h, Neyman, when `spreads` gives S_h),
+    with at least one per non-empty stratum and never more than the stratum, summing to n. Seats
+    left over by rounding go to the largest remainders (ties by stratum name, so it is reproducible)."""
+    sizes = {h: size for h, size in sorted(strata.items()) if size > 0}
+    if not sizes:
+        return {}
+    n = max(min(n, sum(sizes.values())), len(sizes))
+    weights = {h: size * (spreads.get(h, 0.5) if spreads is not None else 1.0) for h, size in sizes.items()}
+    total_weight = sum(weights.values()) or 1.0
+    if not any(weights.values()):
+        weights, total_weight = dict(sizes), float(sum(sizes.values()))
+    quota = {h: n * weights[h] / total_weight for h in sizes}
+    result = {h: min(sizes[h], max(1, math.floor(quota[h]))) for h in sizes}
+    short = n - sum(result.values())
+    while short > 0:
+        h = max((h for h in sizes if result[h] < sizes[h]), key=lambda h: (quota[h] - result[h], [-ord(c) for c in h]))
+        result[h] += 1
+        short -= 1
+    while short < 0:
+        h = max((h for h in sizes if result[h] > 1), key=lambda h: (result[h] - quota[h], [-ord(c) for c in h]))
+        result[h] -= 1
+        short += 1
+    return result
+
+
+def neyman_spread(pass_rate: float | None) -> float:
+    """A stratum's spread S_h = sqrt(p(1-p)) from its pass rate in the previous round (0.5 unknown)."""
+    p = 0.5 if pass_rate is None else pass_rate
+    return math.sqrt(p * (1 - p))
+
+
+# --- the population ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    stratum: str
+    unit_id: int
+    person_id: int | None = None
+
+
+def plan_population(plan: SamplingPlan) -> list[Element]:
+    """The eligible elements now, per the plan's rule (Order 75 Art. 2 and 5 set who is concerned)."""
+    units = ProductionUnit.objects.filter(
+        county__path__startswith=plan.jurisdiction.path, status=UnitStatus.ACTIVE,
+    ).select_related("county")
+    counties = list(plan.counties.values_list("pk", flat=True))
+    if counties:
+        units = units.filter(county__in=counties)
+    if plan.size_classes:
+        units = units.filter(size_class__in=plan.size_classes)
+    categories = list(plan.categories.values_list("pk", flat=True))
+    if categories:
+        units = units.filter(categories__in=categories).distinct()
+    kinds = Q(pk__in=[])
+    if plan.include_licence:
+        kinds |= Exists(Qualification.objects.filter(unit=OuterRef("pk"), kind=QualificationKind.LICENCE))
+    if plan.include_ccc:
+        kinds |= Exists(Qualification.objects.filter(unit=OuterRef("pk"), kind=QualificationKind.CCC))
+    if plan.include_standard:
+        kinds |= Q(mandatory_standard=True)
+    units = units.filter(kinds)
+    first_category = {}
+    if plan.stratify_by == Stratification.CATEGORY:
+        Through = ProductionUnit.categories.through
+        for unit_id, name in Through.objects.filter(productionunit__in=units).order_by("productcategory__name").values_list("productionunit_id", "productcategory__name"):
+            first_category.setdefault(unit_id, name)
+
+    def stratum_of(unit) -> str:
+        if plan.method != SamplingMethod.STRATIFIED:
+            return ""
+        if plan.stratify_by == Stratification.COUNTY:
+            return unit.county.code
+        if plan.stratify_by == Stratification.SIZE:
+            return unit.size_class
+        return first_category.get(unit.pk, "")
+
+    unit_list = list(units.only("pk", "uscc", "size_class", "county__code"))
+    if plan.sampling_unit == SamplingUnit.UNIT:
+        return [Element(u.uscc, stratum_of(u), u.pk) for u in unit_list]
+    by_unit = {u.pk: u for u in unit_list}
+    people = Person.objects.filter(unit__in=by_unit, left_on__isnull=True, role__in=plan.roles).values_list("pk", "unit_id")
+    return [Element(f"{by_unit[unit_id].uscc}-{pk}", stratum_of(by_unit[unit_id]), unit_id, pk) for pk, unit_id in people]
+
+
+def plan_sizes(plan: SamplingPlan, strata: dict[str, int], spreads: dict[str, float] | None = None) -> dict[str, int]:
+    total = sum(strata.values())
+    if plan.sample_size:
+        n = plan.sample_size
+    else:
+        n = math.ceil(total * plan.sample_ratio_percent / Decimal(100))
+    n = max(1, min(n, total))
+    if plan.method != SamplingMethod.STRATIFIED:
+        return {"": n}
+    use_spreads = spreads if plan.allocation == "neyman" else None
+    if plan.allocation == "neyman" and use_spreads is None:
+        use_spreads = {h: neyman_spread(None) for h in strata}
+    return allocate(strata=strata, n=n, spreads=use_spreads)
+
+
+# --- the steps, each logged with its actor ---------------------------------------------------
+
+
+def _require_editor(actor) -> None:
+    if not user_can_edit(actor):
+        raise PermissionDenied(_("Overseers read plans; they do not change them."))
+
+
+def _set_status(plan: SamplingPlan, status: str, actor, action: str, data: dict | None = None) -> None:
+    old = plan.status
+    plan.status = status
+    plan.save(update_fields=["status", "approved_by", "approved_at"])
+    log(instance=plan, action=action, user=actor, data={"from": old, "to": status, **(data or {})})
+
+
+@transaction.atomic
+def plan_submit(*, actor, plan: SamplingPlan) -> SamplingPlan:
+    _require_editor(actor)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Only a draft plan can be submitted for approval."))
+    if not plan.roles:
+        raise ValidationError(_("Choose at least one role to assess."))
+    _set_status(plan, PlanStatus.SUBMITTED, actor, "assessment.plan_submit")
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, actor, plan: SamplingPlan) -> SamplingPlan:
+    """An approver (审核人) of the plan's bureau approves a submitted plan; not the person who drafted it."""
+    profile = staff_profile_of(actor)
+    if profile is None or profile.role not in (StaffRole.APPROVER, StaffRole.ADMIN) or profile.jurisdiction_id != plan.jurisdiction_id:
+        raise PermissionDenied(_("Only an approver of the plan's bureau can approve it."))
+    if plan.created_by_id == actor.pk:
+        raise PermissionDenied(_("The person who drafted a plan cannot approve it."))
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ValidationError(_("Only a plan awaiting approval can be approved."))
+    plan.approved_by = actor
+    plan.approved_at = timezone.now()
+    _set_status(plan, PlanStatus.APPROVED, actor, "assessment.plan_approve")
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, actor, plan: SamplingPlan, reason: str) -> SamplingPlan:
+    profile = staff_profile_of(actor)
+    if profile is None or profile.role not in (StaffRole.APPROVER, StaffRole.ADMIN):
+        raise PermissionDenied(_("Only an approver of the plan's bureau can approve it."))
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ValidationError(_("Only a plan awaiting approval can be approved."))
+    _set_status(plan, PlanStatus.DRAFT, actor, "assessment.plan_return", {"reason": reason})
+    return plan
+
+
+@transaction.atomic
+def frame_freeze(*, actor, plan: SamplingPlan) -> Frame:
+    """Step 1: write the eligible population, as of now, as a canonical CSV and record its SHA-256.
+    Nothing changes it afterwards; the seed does not exist yet."""
+    _require_editor(actor)
+    plan = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.APPROVED:
+        raise ValidationError(_("The frame can be frozen only once, after the plan is approved."))
+    elements = plan_population(plan)
+    if not elements:
+        raise ValidationError(_("No unit or person meets the plan's population rule; nothing to draw from."))
+    text = verify_draw.frame_csv([(e.id, e.stratum) for e in elements])
+    strata: dict[str, int] = {}
+    for e in elements:
+        strata[e.stratum] = strata.get(e.stratum, 0) + 1
+    frame = Frame.objects.create(
+        plan=plan, csv_text=text, sha256=verify_draw.frame_sha256(text), size=len(elements),
+        strata=dict(sorted(strata.items())), frozen_by=actor,
+    )
+    _set_status(plan, PlanStatus.FROZEN, actor, "assessment.frame_freeze", {"sha256": frame.sha256, "size": frame.size})
+    return frame
+
+
+def seed_clean(seed: str) -> str:
+    """The seed as digits: spaces and dashes (between several parties' contributions) removed."""
+    digits = re.sub(r"[\s\-,，、]", "", seed or "")
+    if not digits.isdigit() or not digits.isascii():
+        raise ValidationError(_("The seed is made of decimal digits only (dice rolls, or several parties' digits)."))
+    if len(digits) < MIN_SEED_DIGITS:
+        raise ValidationError(_("The seed needs at least %(n)s digits; it has %(got)s.") % {"n": MIN_SEED_DIGITS, "got": len(digits)})
+    return digits
+
+
+def _elements_by_id(plan: SamplingPlan) -> dict[str, Element]:
+    # Ids in a frozen frame map back to units/people through their stable keys.
+    frame_rows = verify_draw.read_frame(plan.frame.csv_text)
+    ids = {element_id for element_id, _s in frame_rows}
+    mapping = {}
+    if plan.sampling_unit == SamplingUnit.UNIT:
+        for pk, uscc in ProductionUnit.objects.filter(uscc__in=ids).values_list("pk", "uscc"):
+            mapping[uscc] = Element(uscc, "", pk)
+    else:
+        person_ids = [int(i.rsplit("-", 1)[1]) for i in ids]
+        for pk, unit_id, uscc in Person.objects.filter(pk__in=person_ids).values_list("pk", "unit_id", "unit__uscc"):
+            mapping[f"{uscc}-{pk}"] = Element(f"{uscc}-{pk}", "", unit_id, pk)
+    return mapping
+
+
+@transaction.atomic
+def draw_perform(*, actor, plan: SamplingPlan, seed: str, reason: str = "", spreads: dict[str, float] | None = None) -> Draw:
+    """Steps 2 and 3: take the public seed and draw with the consistent sampler, per stratum.
+    A plan already drawn is drawn again only with a reason, as a new draw beside the old one."""
+    _require_editor(actor)
+    plan = SamplingPlan.objects.select_for_update().select_related("frame").get(pk=plan.pk)
+    previous = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    if plan.status == PlanStatus.DRAWN:
+        if not reason.strip():
+            raise ValidationError(_("This plan has been drawn. A re-draw needs a reason, and is shown beside the first."))
+    elif plan.status != PlanStatus.FROZEN:
+        raise ValidationError(_("Freeze the frame before the draw."))
+    digits = seed_clean(seed)
+    rows = verify_draw.read_frame(plan.frame.csv_text)
+    sizes = plan_sizes(plan, plan.frame.strata, spreads)
+    selected = verify_draw.draw(rows, digits, sizes)
+    mapping = _elements_by_id(plan)
+    draw = Draw.objects.create(
+        plan=plan, frame=plan.frame, seed=digits, sizes=sizes, code_sha256=code_sha256(),
+        method=f"consistent-sampler/sha256 {plan.method}" + (f" by {plan.stratify_by}, {plan.allocation}" if plan.method == SamplingMethod.STRATIFIED else ""),
+        parameters={
+            "method": plan.method, "stratify_by": plan.stratify_by, "allocation": plan.allocation,
+            "sample_size": plan.sample_size, "sample_ratio_percent": str(plan.sample_ratio_percent),
+            "frame_sha256": plan.frame.sha256, "sampling_unit": plan.sampling_unit, "spreads": spreads or {},
+        },
+        reason=reason.strip(), replaces=previous, drawn_by=actor,
+    )
+    DrawSelection.objects.bulk_create([
+        DrawSelection(
+            draw=draw, position=position, element_id=element_id, stratum=stratum, ticket=ticket,
+            unit_id=mapping[element_id].unit_id, person_id=mapping[element_id].person_id,
+        )
+        for position, (ticket, element_id, stratum) in enumerate(selected, start=1)
+    ])
+    plan.status = PlanStatus.DRAWN
+    plan.save(update_fields=["status"])
+    log(instance=plan, action="assessment.draw", user=actor, data={
+        "draw": draw.pk, "seed": digits, "sizes": sizes, "frame_sha256": plan.frame.sha256,
+        "selected": len(selected), "reason": draw.reason, "replaces": previous.pk if previous else None,
+    })
+    return draw
+
+
+@transaction.atomic
+def draw_extend(*, actor, draw: Draw, withdraw: DrawSelection, reason: str) -> DrawSelection:
+    """Replace a selected element that cannot be assessed (e.g. the unit closed) by the next ticket
+    of its stratum: never a fresh draw, so the first sample stands."""
+    _require_editor(actor)
+    if not reason.strip():
+        raise ValidationError(_("Say why the element is withdrawn."))
+    if withdraw.draw_id != draw.pk or withdraw.withdrawn_reason:
+        raise ValidationError(_("This element is not an active selection of the draw."))
+    rows = verify_draw.read_frame(draw.frame.csv_text)
+    taken = set(draw.selections.values_list("element_id", flat=True))
+    in_stratum = [(element_id, stratum) for element_id, stratum in rows if stratum == withdraw.stratum]
+    ordered = verify_draw.draw(in_stratum, draw.seed, {withdraw.stratum: len(in_stratum)})
+    nxt = next(((t, e, s) for t, e, s in ordered if e not in taken), None)
+    if nxt is None:
+        raise ValidationError(_("The stratum has no element left to take."))
+    withdraw.withdrawn_reason = reason.strip()[:200]
+    withdraw.save(update_fields=["withdrawn_reason"])
+    element = _elements_by_id(draw.plan)[nxt[1]]
+    selection = DrawSelection.objects.create(
+        draw=draw, position=draw.selections.count() + 1, element_id=nxt[1], stratum=nxt[2], ticket=nxt[0],
+        unit_id=element.unit_id, person_id=element.person_id, is_extension=True,
+    )
+    log(instance=draw.plan, action="assessment.draw_extend", user=actor, data={
+        "draw": draw.pk, "withdrawn": withdraw.element_id, "reason": withdraw.withdrawn_reason, "added": selection.element_id,
+    })
+    return selection
+
+
+def draw_verify(draw: Draw) -> bool:
+    """Re-run a stored draw from its frame and seed and compare with what was stored."""
+    rows = verify_draw.read_frame(draw.frame.csv_text)
+    if verify_draw.frame_sha256(draw.frame.csv_text) != draw.frame.sha256:
+        return False
+    again = [(t, e) for t, e, _s in verify_draw.draw(rows, draw.seed, draw.sizes)]
+    stored = list(draw.selections.filter(is_extension=False).order_by("position").values_list("ticket", "element_id"))
+    return again == stored

@@ -1,0 +1,180 @@
+"""Exam sessions, examiners (the second random) and admission tickets (准考证)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from supervision.models import Person, StaffProfile
+from supervision.scoping import user_can_edit
+
+from .. import verify_draw
+from ..models import (
+    ConflictDeclaration,
+    DrawSelection,
+    ExaminerAssignment,
+    ExamSession,
+    PlanStatus,
+    SamplingPlan,
+    SamplingUnit,
+    Ticket,
+)
+
+MIN_EXAMINERS = 2
+# No 0/O, 1/I/L: a code read off paper is typed right.
+ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+ACCESS_CODE_LENGTH = 8
+
+
+def _require_editor(actor) -> None:
+    if not user_can_edit(actor):
+        raise PermissionDenied(_("Overseers read plans; they do not change them."))
+
+
+@transaction.atomic
+def session_create(*, actor, plan: SamplingPlan, name: str, mode: str, venue: str, starts_at, ends_at) -> ExamSession:
+    _require_editor(actor)
+    plan = SamplingPlan.objects.get(pk=plan.pk)
+    if plan.status not in (PlanStatus.DRAWN,):
+        raise ValidationError(_("Sessions are set up after the draw."))
+    if ends_at <= starts_at:
+        raise ValidationError(_("A session ends after it starts."))
+    session = ExamSession.objects.create(plan=plan, name=name, mode=mode, venue=venue, starts_at=starts_at, ends_at=ends_at)
+    log(instance=plan, action="assessment.session_create", user=actor, data={"session": session.pk, "name": name})
+    return session
+
+
+def access_code_hash(number: str, code: str) -> str:
+    """HMAC-SHA256 under a key derived from SECRET_KEY. Codes are random (31^8 ≈ 8.5e11) and
+    logins rate-limited, so a fast keyed hash is enough, and it keeps the start-time spike cheap
+    where a password hasher (hundreds of ms each) would not."""
+    key = hmac.new(settings.SECRET_KEY.encode(), b"assessment.ticket.access_code", hashlib.sha256).digest()
+    return hmac.new(key, f"{number}:{code.strip().upper()}".encode(), hashlib.sha256).hexdigest()
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+
+
+def ticket_check(*, number: str, code: str) -> Ticket | None:
+    """The ticket whose number and access code match, or None (same work either way)."""
+    ticket = Ticket.objects.select_related("session", "person").filter(number=number.strip()).first()
+    expected = ticket.access_code_hash if ticket else "0" * 64
+    supplied = access_code_hash(number.strip(), code)
+    if hmac.compare_digest(expected, supplied) and ticket is not None:
+        return ticket
+    return None
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    ticket: Ticket
+    access_code: str  # shown once, for printing; only its hash is stored
+
+
+def _people_for(plan: SamplingPlan, selection: DrawSelection) -> list[Person]:
+    if plan.sampling_unit == SamplingUnit.PERSON:
+        return [selection.person] if selection.person_id else []
+    return list(Person.objects.filter(unit_id=selection.unit_id, left_on__isnull=True, role__in=plan.roles).order_by("role", "pk"))
+
+
+@transaction.atomic
+def tickets_issue(*, actor, session: ExamSession, selections: list[DrawSelection]) -> list[IssuedTicket]:
+    """Give every sampled person of the selections a ticket for the session; the access codes
+    are returned once for the printed notices (考核通知书)."""
+    _require_editor(actor)
+    plan = SamplingPlan.objects.select_for_update().get(pk=session.plan_id)
+    issued: list[IssuedTicket] = []
+    sequence = Ticket.objects.filter(session__plan=plan).count()
+    already = set(Ticket.objects.filter(session__plan=plan).values_list("person_id", flat=True))
+    now = timezone.now()
+    for selection in selections:
+        if selection.draw.plan_id != plan.pk or selection.withdrawn_reason:
+            raise ValidationError(_("Only active selections of this plan's draw get tickets."))
+        for person in _people_for(plan, selection):
+            if person.pk in already:
+                continue
+            sequence += 1
+            number = f"{plan.year % 100:02d}{plan.pk:04d}{sequence:05d}"
+            code = _new_code()
+            ticket = Ticket.objects.create(
+                session=session, person=person, selection=selection, number=number,
+                access_code_hash=access_code_hash(number, code), issued_at=now, issued_by=actor,
+            )
+            already.add(person.pk)
+            issued.append(IssuedTicket(ticket, code))
+    log(instance=plan, action="assessment.tickets_issue", user=actor, data={"session": session.pk, "tickets": [t.ticket.number for t in issued]})
+    return issued
+
+
+@transaction.atomic
+def ticket_reissue(*, actor, ticket: Ticket) -> IssuedTicket:
+    """A new access code; the old one stops working at once."""
+    _require_editor(actor)
+    code = _new_code()
+    ticket.access_code_hash = access_code_hash(ticket.number, code)
+    ticket.issued_at = timezone.now()
+    ticket.issued_by = actor
+    ticket.save(update_fields=["access_code_hash", "issued_at", "issued_by"])
+    log(instance=ticket.session.plan, action="assessment.ticket_reissue", user=actor, data={"ticket": ticket.number})
+    return IssuedTicket(ticket, code)
+
+
+def _recused(session: ExamSession, candidates: list[StaffProfile]) -> set[int]:
+    """Staff who declared a conflict with a unit of the session, or examined one in the last round."""
+    unit_ids = set(session.tickets.values_list("person__unit_id", flat=True))
+    recused = set(ConflictDeclaration.objects.filter(unit_id__in=unit_ids, staff__in=candidates).values_list("staff_id", flat=True))
+    plan = session.plan
+    previous = (
+        SamplingPlan.objects.filter(jurisdiction=plan.jurisdiction)
+        .exclude(pk=plan.pk)
+        .filter(year__lte=plan.year)
+        .exclude(year=plan.year, batch__gt=plan.batch)
+        .order_by("-year", "-batch")
+        .first()
+    )
+    if previous is not None:
+        recused |= set(
+            ExaminerAssignment.objects.filter(
+                session__plan=previous, session__tickets__person__unit_id__in=unit_ids,
+            ).values_list("staff_id", flat=True)
+        )
+    return recused
+
+
+@transaction.atomic
+def examiners_draw(*, actor, session: ExamSession, count: int = MIN_EXAMINERS) -> list[ExaminerAssignment]:
+    """The second random: examiners drawn from the staff who can examine, with the plan's public
+    seed and the same consistent sampler (ids "examiner:<session>:<staff>"), after recusal."""
+    _require_editor(actor)
+    session = ExamSession.objects.select_for_update().select_related("plan__jurisdiction").get(pk=session.pk)
+    if count < MIN_EXAMINERS:
+        raise ValidationError(_("At least two examiners per session."))
+    if session.assignments.exists():
+        raise ValidationError(_("Examiners have already been drawn for this session."))
+    if not session.tickets.exists():
+        raise ValidationError(_("Issue the session's tickets first: recusal depends on its units."))
+    draw = session.plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    candidates = list(StaffProfile.objects.filter(can_examine=True, jurisdiction__path__startswith=session.plan.jurisdiction.path))
+    recused = _recused(session, candidates)
+    eligible = {f"examiner:{session.pk}:{s.pk}": s for s in candidates if s.pk not in recused}
+    if len(eligible) < count:
+        raise ValidationError(_("Only %(n)s staff can examine this session after recusal; %(needed)s are needed.") % {"n": len(eligible), "needed": count})
+    chosen = verify_draw.draw([(element_id, "") for element_id in eligible], draw.seed, {"": count})
+    assignments = [
+        ExaminerAssignment.objects.create(session=session, staff=eligible[element_id], ticket=ticket, position=position)
+        for position, (ticket, element_id, _s) in enumerate(chosen, start=1)
+    ]
+    log(instance=session.plan, action="assessment.examiners_draw", user=actor, data={
+        "session": session.pk, "examiners": [a.staff_id for a in assignments], "recused": sorted(recused),
+    })
+    return assignments

@@ -10,7 +10,7 @@ class AssessmentConfig(AppConfig):
         from supervision.models import StaffRole
         from supervision.roles import extend_role_permissions
 
-        read = ["assessment.view_question", "assessment.view_blueprint", "assessment.view_knowledgearea"]
+        read = ["assessment.view_question", "assessment.view_blueprint", "assessment.view_knowledgearea", "assessment.view_samplingplan"]
         write = [
             "assessment.add_question", "assessment.change_question",
             "assessment.add_blueprint", "assessment.change_blueprint",
@@ -19,5 +19,8 @@ class AssessmentConfig(AppConfig):
         # operators and overseers read them.
         for role in (StaffRole.OVERSEER, StaffRole.OPERATOR):
             extend_role_permissions(role, read)
+        # Plans belong to a bureau: its operators draft and run them, its approvers approve.
+        for role in (StaffRole.OPERATOR, StaffRole.APPROVER, StaffRole.ADMIN):
+            extend_role_permissions(role, ["assessment.add_samplingplan", "assessment.change_samplingplan"])
         for role in (StaffRole.APPROVER, StaffRole.ADMIN):
             extend_role_permissions(role, [*read, *write])

@@ -11,6 +11,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .forms import QuestionForm
+from .plan_viewsets import SamplingPlanViewSet
 from .models import Blueprint, KnowledgeArea, Question, QuestionStatus, QuestionType, QuestionVersion, RoleScope
 from .services.bank import question_create, question_update
 from .views import bank as bank_views
@@ -162,4 +163,4 @@ class AssessmentViewSetGroup(ViewSetGroup):
     menu_label = _("Assessment")
     menu_icon = "clipboard-list"
     menu_order = 300
-    items = (QuestionViewSet, BlueprintViewSet)
+    items = (SamplingPlanViewSet, QuestionViewSet, BlueprintViewSet)

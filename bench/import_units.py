@@ -217,8 +217,8 @@ def preparsed_units(data: BenchData) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- measurements
-# Each measurement is a function returning (rows, check) and doing only the timed work; `check`
-# is a short description of what was written, verified after the clock stops.
+# Each measurement does only the timed work and returns the number of rows it imported; it stops
+# the benchmark if the import reports errors or did not do what was expected.
 
 
 def measure_bulk_create(units: list[dict]):

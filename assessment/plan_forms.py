@@ -1,0 +1,60 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from supervision.models import Jurisdiction, JurisdictionLevel, SizeClass
+from supervision.scoping import scope_queryset
+
+from .models import ExamSession, SamplingMethod, SamplingPlan, SessionMode
+
+ROLE_CHOICES = [("director", _("Quality safety director")), ("officer", _("Quality safety officer")), ("principal", _("Principal"))]
+
+
+class SamplingPlanForm(WagtailAdminModelForm):
+    roles = forms.MultipleChoiceField(label=_("roles assessed"), choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["director", "officer"])
+    size_classes = forms.MultipleChoiceField(label=_("size classes"), choices=SizeClass.choices, widget=forms.CheckboxSelectMultiple, required=False, help_text=_("Empty: every size."))
+
+    class Meta:
+        model = SamplingPlan
+        fields = [
+            "jurisdiction", "year", "batch", "title", "include_licence", "include_ccc", "include_standard",
+            "size_classes", "counties", "categories", "roles", "sampling_unit", "method", "stratify_by",
+            "allocation", "sample_size", "sample_ratio_percent", "director_blueprint", "officer_blueprint",
+        ]
+        widgets = {"counties": forms.CheckboxSelectMultiple, "categories": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["jurisdiction"].queryset = scope_queryset(Jurisdiction.objects.all(), user=for_user)
+        self.fields["counties"].queryset = scope_queryset(Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY), user=for_user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("method") == SamplingMethod.STRATIFIED and not cleaned.get("stratify_by"):
+            self.add_error("stratify_by", _("A stratified draw needs its strata."))
+        if not (cleaned.get("include_licence") or cleaned.get("include_ccc") or cleaned.get("include_standard")):
+            self.add_error("include_licence", _("Choose at least one kind of unit."))
+        jurisdiction, counties = cleaned.get("jurisdiction"), cleaned.get("counties")
+        if jurisdiction and counties:
+            outside = [c.name for c in counties if not c.path.startswith(jurisdiction.path)]
+            if outside:
+                self.add_error("counties", _("Not in the plan's jurisdiction: %(names)s") % {"names": "、".join(outside)})
+        return cleaned
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = ExamSession
+        fields = ["name", "mode", "venue", "starts_at", "ends_at"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+            self.add_error("ends_at", _("A session ends after it starts."))
+        if cleaned.get("mode") == SessionMode.ONSITE and not cleaned.get("venue"):
+            self.add_error("venue", _("An on-site session needs its venue."))
+        return cleaned

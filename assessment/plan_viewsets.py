@@ -1,0 +1,123 @@
+"""抽查考核计划 in the console: scoped to the user's jurisdiction like everything else."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, TitleColumn
+
+from supervision import console
+from supervision.models import StaffRole
+from supervision.scoping import staff_profile_of
+
+from .models import PlanStatus, SamplingPlan
+from .plan_forms import SamplingPlanForm, SessionForm
+from .services import sampling
+from .views import plans as plan_views
+
+
+class PlanIndexView(console.ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("jurisdiction")
+
+
+class PlanCreateView(console.ScopedCreateView):
+    def get_initial(self):
+        profile = staff_profile_of(self.request.user)
+        initial = {"roles": ["director", "officer"]}
+        if profile:
+            initial["jurisdiction"] = profile.jurisdiction_id
+        return initial
+
+    def save_instance(self):
+        plan = self.form.save(commit=False)
+        plan.created_by = self.request.user
+        plan.save()
+        self.form.save_m2m()
+        return plan
+
+
+class PlanEditView(console.ScopedEditView):
+    def dispatch(self, request, *args, **kwargs):
+        plan = SamplingPlan.objects.filter(pk=kwargs.get("pk")).first()
+        if plan is not None and plan.status != PlanStatus.DRAFT:
+            messages.error(request, _("Only a draft plan can be edited; this one is %(status)s.") % {"status": plan.get_status_display()})
+            return redirect("plans:inspect", plan.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PlanInspectView(console.ScopedInspectView):
+    template_name = "assessment/plan_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.object
+        frame = getattr(plan, "frame", None)
+        if frame is not None:
+            strata, population = frame.strata, frame.size
+        else:
+            elements = sampling.plan_population(plan)
+            strata = {}
+            for element in elements:
+                strata[element.stratum] = strata.get(element.stratum, 0) + 1
+            population = len(elements)
+        profile = staff_profile_of(self.request.user)
+        role = profile.role if profile else (StaffRole.ADMIN if self.request.user.is_superuser else None)
+        draws = list(plan.draws.select_related("drawn_by").order_by("drawn_at"))
+        current = next((d for d in reversed(draws) if d.current), None)
+        context.update({
+            "plan": plan, "frame": frame, "population": population, "strata": strata,
+            "sizes": sampling.plan_sizes(plan, strata) if population else {},
+            "recommended": [(m, sampling.recommended_sample_size(population=population, margin=m / 100)) for m in (5, 10)] if population else [],
+            "draws": draws, "current_draw": current,
+            "selections": list(current.selections.select_related("unit", "person").order_by("position")) if current else [],
+            "sessions": plan.sessions.prefetch_related("tickets__person__unit", "assignments__staff__user").order_by("starts_at"),
+            "session_form": SessionForm(),
+            "is_editor": role in (StaffRole.OPERATOR, StaffRole.APPROVER, StaffRole.ADMIN),
+            "is_approver": role in (StaffRole.APPROVER, StaffRole.ADMIN),
+            "statuses": PlanStatus,
+        })
+        return context
+
+
+class SamplingPlanViewSet(console.ScopedModelViewSet):
+    model = SamplingPlan
+    name = "plans"
+    icon = "calendar"
+    menu_label = _("Sampling plans")
+    menu_order = 50
+    index_view_class = PlanIndexView
+    add_view_class = PlanCreateView
+    edit_view_class = PlanEditView
+    inspect_view_class = PlanInspectView
+    inspect_view_enabled = True
+    list_filter = ["status", "year"]
+    search_fields = ["title"]
+    ordering = ["-year", "-batch"]
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("title", label=_("title"), get_url=lambda plan: reverse("plans:inspect", args=[plan.pk])),
+            Column("jurisdiction", label=_("jurisdiction"), accessor="jurisdiction.name"),
+            "year", "batch",
+            Column("status", label=_("status"), accessor="get_status_display", sort_key="status"),
+        ]
+
+    def get_form_class(self, for_update=False):
+        return SamplingPlanForm
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("action/<int:pk>/<str:action>/", plan_views.plan_action_view, name="action"),
+            path("presentation/<int:pk>/", plan_views.plan_presentation_view, name="presentation"),
+            path("frame/<int:pk>/", plan_views.frame_download_view, name="frame"),
+            path("verify_draw.py", plan_views.verify_script_view, name="verify_script"),
+            path("withdraw/<int:pk>/<int:selection_pk>/", plan_views.selection_withdraw_view, name="withdraw"),
+            path("session/<int:pk>/", plan_views.session_create_view, name="session_create"),
+            path("session/<int:pk>/<int:session_pk>/tickets/", plan_views.session_tickets_view, name="session_tickets"),
+            path("session/<int:pk>/<int:session_pk>/examiners/", plan_views.session_examiners_view, name="session_examiners"),
+            path("session/<int:pk>/<int:session_pk>/roster/", plan_views.session_roster_view, name="session_roster"),
+            path("ticket/<int:pk>/<int:ticket_pk>/reissue/", plan_views.ticket_reissue_view, name="ticket_reissue"),
+        ]

@@ -1,0 +1,183 @@
+"""The plan's workflow in the console: approve, freeze, the public draw, sessions, tickets, notices.
+
+Every view first finds the plan in the user's jurisdiction (404 otherwise), then checks the method."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from supervision.scoping import get_in_scope_or_404
+
+from .. import verify_draw
+from ..models import DrawSelection, ExamSession, PlanStatus, SamplingPlan, Ticket
+from ..plan_forms import SessionForm
+from ..services import sampling, sessions
+
+ACTIONS = {
+    "submit": lambda actor, plan, data: sampling.plan_submit(actor=actor, plan=plan),
+    "approve": lambda actor, plan, data: sampling.plan_approve(actor=actor, plan=plan),
+    "return": lambda actor, plan, data: sampling.plan_return(actor=actor, plan=plan, reason=data.get("reason", "")),
+    "freeze": lambda actor, plan, data: sampling.frame_freeze(actor=actor, plan=plan),
+}
+
+
+def _plan(request, pk) -> SamplingPlan:
+    return get_in_scope_or_404(SamplingPlan.objects.select_related("jurisdiction"), user=request.user, pk=pk)
+
+
+def _post_only(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return None
+
+
+def _run(request, plan, func, success: str):
+    try:
+        result = func()
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You are not allowed to do this."))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, success)
+        return result
+    return None
+
+
+def plan_action_view(request, pk: int, action: str):
+    plan = _plan(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    if response := _post_only(request):
+        return response
+    labels = {"submit": _("Submitted for approval."), "approve": _("Plan approved."), "return": _("Plan returned to its drafter."),
+              "freeze": _("Frame frozen. Its SHA-256 is now fixed and shown.")}
+    _run(request, plan, lambda: ACTIONS[action](request.user, plan, request.POST), labels[action])
+    return redirect("plans:inspect", plan.pk)
+
+
+@never_cache
+def plan_presentation_view(request, pk: int):
+    """The big-screen view of the public draw: the frame's hash, the seed typed in, the result."""
+    plan = _plan(request, pk)
+    if plan.status not in (PlanStatus.FROZEN, PlanStatus.DRAWN, PlanStatus.CLOSED):
+        messages.error(request, _("Freeze the frame before the draw."))
+        return redirect("plans:inspect", plan.pk)
+    error = None
+    if request.method == "POST":
+        try:
+            sampling.draw_perform(actor=request.user, plan=plan, seed=request.POST.get("seed", ""), reason=request.POST.get("reason", ""))
+        except (ValidationError, PermissionDenied) as exc:
+            error = "；".join(exc.messages) if isinstance(exc, ValidationError) else (str(exc) or _("You are not allowed to do this."))
+        else:
+            return redirect("plans:presentation", plan.pk)
+        plan.refresh_from_db()
+    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    selections = list(draw.selections.select_related("unit", "unit__county").order_by("position")) if draw else []
+    return render(request, "assessment/plan_presentation.html", {
+        "plan": plan, "frame": plan.frame, "draw": draw, "selections": selections, "error": error,
+        "seed_value": request.POST.get("seed", "") if error else "",
+    }, status=400 if error else 200)
+
+
+def frame_download_view(request, pk: int):
+    plan = _plan(request, pk)
+    if not hasattr(plan, "frame"):
+        raise Http404
+    response = HttpResponse(plan.frame.csv_text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="frame-{plan.year}-{plan.batch}-{plan.pk}.csv"'
+    return response
+
+
+def verify_script_view(request):
+    response = HttpResponse(Path(verify_draw.__file__).read_bytes(), content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
+    return response
+
+
+def selection_withdraw_view(request, pk: int, selection_pk: int):
+    plan = _plan(request, pk)
+    if response := _post_only(request):
+        return response
+    selection = get_in_scope_or_404(DrawSelection.objects.select_related("draw"), user=request.user, pk=selection_pk, draw__plan=plan)
+    _run(request, plan, lambda: sampling.draw_extend(actor=request.user, draw=selection.draw, withdraw=selection, reason=request.POST.get("reason", "")),
+         _("Withdrawn; the next ticket of the stratum was taken."))
+    return redirect("plans:inspect", plan.pk)
+
+
+def session_create_view(request, pk: int):
+    plan = _plan(request, pk)
+    if response := _post_only(request):
+        return response
+    form = SessionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        return redirect("plans:inspect", plan.pk)
+    _run(request, plan, lambda: sessions.session_create(actor=request.user, plan=plan, **form.cleaned_data), _("Session created."))
+    return redirect("plans:inspect", plan.pk)
+
+
+def _session(request, plan, session_pk) -> ExamSession:
+    return get_in_scope_or_404(ExamSession.objects.all(), user=request.user, pk=session_pk, plan=plan)
+
+
+@never_cache
+def session_tickets_view(request, pk: int, session_pk: int):
+    """Issue tickets to every sampled person not yet holding one, and print the notices with the
+    access codes: the only time the codes are shown."""
+    plan = _plan(request, pk)
+    session = _session(request, plan, session_pk)
+    if response := _post_only(request):
+        return response
+    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    selections = list(draw.selections.filter(withdrawn_reason="").select_related("draw")) if draw else []
+    issued = _run(request, plan, lambda: sessions.tickets_issue(actor=request.user, session=session, selections=selections), _("Tickets issued."))
+    if not issued:
+        if issued == []:
+            messages.info(request, _("Everyone sampled already has a ticket."))
+        return redirect("plans:inspect", plan.pk)
+    return render(request, "assessment/notices.html", {"plan": plan, "session": session, "notices": _group_by_unit(issued)})
+
+
+@never_cache
+def ticket_reissue_view(request, pk: int, ticket_pk: int):
+    plan = _plan(request, pk)
+    if response := _post_only(request):
+        return response
+    ticket = get_in_scope_or_404(Ticket.objects.select_related("session", "person__unit"), user=request.user, pk=ticket_pk, session__plan=plan)
+    issued = _run(request, plan, lambda: sessions.ticket_reissue(actor=request.user, ticket=ticket), _("A new access code was made; the old one no longer works."))
+    if issued is None:
+        return redirect("plans:inspect", plan.pk)
+    return render(request, "assessment/notices.html", {"plan": plan, "session": ticket.session, "notices": _group_by_unit([issued])})
+
+
+def _group_by_unit(issued):
+    notices = {}
+    for item in issued:
+        unit = item.ticket.person.unit
+        notices.setdefault(unit.pk, {"unit": unit, "items": []})["items"].append(item)
+    return list(notices.values())
+
+
+def session_examiners_view(request, pk: int, session_pk: int):
+    plan = _plan(request, pk)
+    session = _session(request, plan, session_pk)
+    if response := _post_only(request):
+        return response
+    _run(request, plan, lambda: sessions.examiners_draw(actor=request.user, session=session), _("Examiners drawn."))
+    return redirect("plans:inspect", plan.pk)
+
+
+def session_roster_view(request, pk: int, session_pk: int):
+    plan = _plan(request, pk)
+    session = _session(request, plan, session_pk)
+    tickets = session.tickets.select_related("person__unit").order_by("number")
+    assignments = session.assignments.select_related("staff__user", "staff__jurisdiction")
+    return render(request, "assessment/session_roster.html", {"plan": plan, "session": session, "tickets": tickets, "assignments": assignments})

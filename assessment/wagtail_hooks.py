@@ -24,5 +24,9 @@ def register_assessment_log_actions(actions):
         ("assessment.tickets_issue", _("Issue tickets"), _("Issued admission tickets")),
         ("assessment.ticket_reissue", _("Reissue ticket"), _("Reissued an access code")),
         ("assessment.examiners_draw", _("Draw examiners"), _("Drew the examiners")),
+        ("assessment.attempt_start_onsite", _("Start on site"), _("Started a candidate's attempt after checking identity")),
+        ("assessment.extend_time", _("Extend time"), _("Extended a candidate's time")),
+        ("assessment.mark_absent", _("Mark absent"), _("Marked a candidate absent")),
+        ("assessment.grant_resit", _("Grant re-sit"), _("Granted a re-sit")),
     ):
         actions.register_action(action, label, message)

@@ -68,3 +68,39 @@ def import_people(rows, jurisdiction, *, dry_run=False, actor=None, fmt="csv"):
 
     return register_import_file(kind="personnel", data=person_file(rows, fmt=fmt), filename=f"people.{fmt}",
                                 jurisdiction=jurisdiction, actor=actor, dry_run=dry_run)
+
+
+STARTER_BANK = "assessment/data/starter_questions.csv"
+
+
+def open_session_with_tickets(*, county, operator, approver, units=8, seed="98765432109876543210123", start=None, end=None):
+    """A drawn plan of `county` with one session open now and its tickets issued, all through
+    the real services. Returns (session, [IssuedTicket, ...])."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from assessment.models import Question, SamplingPlan
+    from assessment.services import sampling
+    from assessment.services.sessions import session_create, tickets_issue
+    from supervision.fake_register import person_rows, unit_rows
+
+    if not Question.objects.exists():
+        call_command("import_questions", STARTER_BANK, verbosity=0)
+    rows = unit_rows(units, [county.code], seed=county.pk + 100)
+    for i, row in enumerate(rows):
+        row["强制性产品认证证书编号"] = row["强制性产品认证证书编号"] or f"2023{county.pk:04d}{i:08d}"
+    assert import_units(rows, county).ok
+    assert import_people(person_rows(rows, seed=county.pk + 200), county).ok
+    plan = SamplingPlan.objects.create(jurisdiction=county, year=2026, title="考核计划", roles=["director", "officer"],
+                                       created_by=operator, sample_size=min(3, units))
+    sampling.plan_submit(actor=operator, plan=plan)
+    sampling.plan_approve(actor=approver, plan=plan)
+    sampling.frame_freeze(actor=operator, plan=plan)
+    draw = sampling.draw_perform(actor=operator, plan=plan, seed=seed)
+    now = timezone.now()
+    session = session_create(actor=operator, plan=plan, name="第一场", mode="online", venue="",
+                             starts_at=start or now - timedelta(minutes=5), ends_at=end or now + timedelta(hours=3))
+    issued = tickets_issue(actor=operator, session=session, selections=list(draw.selections.all()))
+    return session, issued

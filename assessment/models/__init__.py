@@ -1,3 +1,4 @@
+from .attempts import Attempt, AttemptAnswer, AttemptStatus, FinishedBy
 from .bank import (
     Difficulty,
     KnowledgeArea,
@@ -27,6 +28,7 @@ from .sampling import (
 )
 
 __all__ = [
+    "Attempt", "AttemptAnswer", "AttemptStatus", "FinishedBy",
     "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExamSession", "Frame",
     "PlanStatus", "SamplingMethod", "SamplingPlan", "SamplingUnit", "SessionMode", "Stratification", "Ticket",
     "Blueprint", "BlueprintCell", "Difficulty", "KnowledgeArea", "Mastery", "MultiScoring", "Question",

@@ -28,6 +28,7 @@ from ..models import (
     SamplingUnit,
     Ticket,
 )
+from .papers import BlueprintInfeasible
 
 MIN_EXAMINERS = 2
 # No 0/O, 1/I/L: a code read off paper is typed right.
@@ -93,6 +94,10 @@ def tickets_issue(*, actor, session: ExamSession, selections: list[DrawSelection
     are returned once for the printed notices (考核通知书)."""
     _require_editor(actor)
     plan = SamplingPlan.objects.select_for_update().get(pk=session.plan_id)
+    from .attempts import PaperFactory
+
+    papers = PaperFactory()
+    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
     issued: list[IssuedTicket] = []
     sequence = Ticket.objects.filter(session__plan=plan).count()
     already = set(Ticket.objects.filter(session__plan=plan).values_list("person_id", flat=True))
@@ -106,10 +111,16 @@ def tickets_issue(*, actor, session: ExamSession, selections: list[DrawSelection
             sequence += 1
             number = f"{plan.year % 100:02d}{plan.pk:04d}{sequence:05d}"
             code = _new_code()
-            ticket = Ticket.objects.create(
+            ticket = Ticket(
                 session=session, person=person, selection=selection, number=number,
                 access_code_hash=access_code_hash(number, code), issued_at=now, issued_by=actor,
             )
+            # The paper is assembled now, at issue, so that the start-time spike costs one insert.
+            try:
+                _blueprint, ticket.paper = papers.paper(plan=plan, ticket=ticket, seed=draw.seed)
+            except BlueprintInfeasible as error:
+                raise ValidationError(_("The question bank cannot fill the paper: %(detail)s") % {"detail": error})
+            ticket.save()
             already.add(person.pk)
             issued.append(IssuedTicket(ticket, code))
     log(instance=plan, action="assessment.tickets_issue", user=actor, data={"session": session.pk, "tickets": [t.ticket.number for t in issued]})

@@ -181,3 +181,67 @@ def session_roster_view(request, pk: int, session_pk: int):
     tickets = session.tickets.select_related("person__unit").order_by("number")
     assignments = session.assignments.select_related("staff__user", "staff__jurisdiction")
     return render(request, "assessment/session_roster.html", {"plan": plan, "session": session, "tickets": tickets, "assignments": assignments})
+
+
+def _board_rows(session):
+    from ..models import AttemptStatus
+
+    rows = []
+    counts = {"waiting": 0, "in_progress": 0, "submitted": 0, "absent": 0}
+    tickets = session.tickets.select_related("person__unit").prefetch_related("attempts").order_by("number")
+    for ticket in tickets:
+        attempts = sorted(ticket.attempts.all(), key=lambda a: a.sequence)
+        latest = attempts[-1] if attempts else None
+        if ticket.absent_marked_at and latest is None:
+            state = "absent"
+        elif latest is None:
+            state = "waiting"
+        elif latest.status == AttemptStatus.IN_PROGRESS:
+            state = "in_progress"
+        else:
+            state = "submitted"
+        counts[state] += 1
+        rows.append({"ticket": ticket, "attempt": latest, "state": state})
+    return rows, counts
+
+
+@never_cache
+def session_board_view(request, pk: int, session_pk: int):
+    """The live board of a session; the page refreshes its table without reloading."""
+    plan = _plan(request, pk)
+    session = _session(request, plan, session_pk)
+    rows, counts = _board_rows(session)
+    template = "assessment/includes/session_board.html" if request.GET.get("fragment") else "assessment/session_board.html"
+    return render(request, template, {"plan": plan, "session": session, "rows": rows, "counts": counts})
+
+
+def ticket_action_view(request, pk: int, ticket_pk: int, action: str):
+    """Examiners' actions on one candidate: start on site, extend time, mark absent, grant a re-sit."""
+    from ..services import attempts as attempt_service
+
+    plan = _plan(request, pk)
+    ticket = get_in_scope_or_404(Ticket.objects.select_related("session__plan", "person"), user=request.user, pk=ticket_pk, session__plan=plan)
+    if response := _post_only(request):
+        return response
+    reason = request.POST.get("reason", "")
+    actions = {
+        "start": (lambda: attempt_service.attempt_start(ticket=ticket, examiner=request.user), _("Attempt started for the candidate.")),
+        "extend": (lambda: attempt_service.ticket_extend_time(actor=request.user, ticket=ticket, minutes=_minutes(request), reason=reason), _("Time extended.")),
+        "absent": (lambda: attempt_service.ticket_mark_absent(actor=request.user, ticket=ticket, reason=reason), _("Marked absent.")),
+        "resit": (lambda: attempt_service.ticket_grant_resit(actor=request.user, ticket=ticket, reason=reason), _("Re-sit granted.")),
+    }
+    if action not in actions:
+        raise Http404
+    func, message = actions[action]
+    if action == "start" and not request.user.has_perm("assessment.change_samplingplan"):
+        messages.error(request, _("You are not allowed to do this."))
+    else:
+        _run(request, plan, func, message)
+    return redirect("plans:session_board", plan.pk, ticket.session_id)
+
+
+def _minutes(request) -> int:
+    try:
+        return int(request.POST.get("minutes", "0"))
+    except ValueError:
+        return 0

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ def setup(staff, tree):
     assert import_people(person_rows(rows, seed=52), tree.county_a).ok
     for i in range(3):
         make_staff(f"examiner-{i}", "operator", tree.county_a, can_examine=True)
+    call_command("import_questions", "assessment/data/starter_questions.csv", verbosity=0)
     return staff
 
 

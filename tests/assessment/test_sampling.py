@@ -216,6 +216,7 @@ def test_verify_draw_command(city_staff, tree, register, capsys):
 
 @pytest.fixture
 def drawn(city_staff, tree, register):
+    call_command("import_questions", "assessment/data/starter_questions.csv", verbosity=0)
     plan = approved(make_plan(city_staff, tree), city_staff)
     sampling.frame_freeze(actor=city_staff.operator_city, plan=plan)
     draw = sampling.draw_perform(actor=city_staff.operator_city, plan=plan, seed=SEED)

@@ -50,12 +50,14 @@ def objects(tree, staff):
 # Views that change data: an overseer must never reach them.
 WRITE_VIEWS = {
     "edit", "delete", "add", "copy", "reveal", "confirm", "action", "withdraw", "session_create",
-    "session_tickets", "session_examiners", "ticket_reissue",
+    "session_tickets", "session_examiners", "ticket_reissue", "ticket_action",
 }
 # Views every reader of the object gets.
 READ_VIEWS = {"inspect", "history", "history_results", "usage"}
 # Example values for URL arguments other than the object's pk.
 OBJECT_URL_ARGS = {"action": "submit", "session_pk": 1, "selection_pk": 1, "ticket_pk": 1}
+# ticket_action's "action" is one of its own.
+ACTION_FOR = {"ticket_action": "extend"}
 
 
 def our_viewsets():
@@ -74,6 +76,8 @@ def object_urls(viewset, obj):
         converters = pattern.pattern.converters
         if "pk" in converters:
             kwargs = {name: OBJECT_URL_ARGS.get(name, obj.pk) for name in converters}
+            if "action" in kwargs and pattern.name in ACTION_FOR:
+                kwargs["action"] = ACTION_FOR[pattern.name]
             kwargs["pk"] = obj.pk
             urls.append((pattern.name, reverse(f"{viewset.url_namespace}:{pattern.name}", kwargs=kwargs)))
     return urls

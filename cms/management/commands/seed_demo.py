@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from assessment.demo import seed_bank
+from assessment.demo import seed_bank, seed_plan
 from cms.services import home_page_ensure
 from supervision.demo import DEMO_PASSWORD, seed_demo
 
@@ -14,8 +14,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = seed_demo()
         seed_bank()
+        tickets = seed_plan()
         home_page_ensure()
         self.stdout.write(self.style.SUCCESS(_("Demo data ready. Console: http://127.0.0.1:8000/admin/")))
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for username, role, place in logins:
             self.stdout.write(f"  {username:<20} {role:<8} {place}")
+        self.stdout.write(_("Demo exam tickets (session open now; log in at http://127.0.0.1:8000/exam/):"))
+        for number, code, name, unit in tickets:
+            self.stdout.write(f"  {number}  {code}  {name}  {unit}")

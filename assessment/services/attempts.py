@@ -204,7 +204,7 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None, by: str = F
     """Submit and grade. After the deadline (plus grace) the attempt counts as submitted at the
     deadline, with the answers saved until then."""
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().select_related("blueprint").get(pk=attempt.pk)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("blueprint").get(pk=attempt.pk)
     if attempt.status == AttemptStatus.SUBMITTED:
         return attempt
     late = now > _grace_end(attempt)

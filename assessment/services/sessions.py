@@ -167,7 +167,7 @@ def examiners_draw(*, actor, session: ExamSession, count: int = MIN_EXAMINERS) -
     """The second random: examiners drawn from the staff who can examine, with the plan's public
     seed and the same consistent sampler (ids "examiner:<session>:<staff>"), after recusal."""
     _require_editor(actor)
-    session = ExamSession.objects.select_for_update().select_related("plan__jurisdiction").get(pk=session.pk)
+    session = ExamSession.objects.select_for_update(of=("self",)).select_related("plan__jurisdiction").get(pk=session.pk)
     if count < MIN_EXAMINERS:
         raise ValidationError(_("At least two examiners per session."))
     if session.assignments.exists():

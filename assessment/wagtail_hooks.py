@@ -28,5 +28,6 @@ def register_assessment_log_actions(actions):
         ("assessment.extend_time", _("Extend time"), _("Extended a candidate's time")),
         ("assessment.mark_absent", _("Mark absent"), _("Marked a candidate absent")),
         ("assessment.grant_resit", _("Grant re-sit"), _("Granted a re-sit")),
+        ("assessment.plan_close", _("Close round"), _("Closed the round")),
     ):
         actions.register_action(action, label, message)

@@ -253,7 +253,7 @@ def draw_perform(*, actor, plan: SamplingPlan, seed: str, reason: str = "", spre
     """Steps 2 and 3: take the public seed and draw with the consistent sampler, per stratum.
     A plan already drawn is drawn again only with a reason, as a new draw beside the old one."""
     _require_editor(actor)
-    plan = SamplingPlan.objects.select_for_update().select_related("frame").get(pk=plan.pk)
+    plan = SamplingPlan.objects.select_for_update(of=("self",)).select_related("frame").get(pk=plan.pk)
     previous = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
     if plan.status == PlanStatus.DRAWN:
         if not reason.strip():
@@ -328,3 +328,24 @@ def draw_verify(draw: Draw) -> bool:
     again = [(t, e) for t, e, _s in verify_draw.draw(rows, draw.seed, draw.sizes)]
     stored = list(draw.selections.filter(is_extension=False).order_by("position").values_list("ticket", "element_id"))
     return again == stored
+
+
+@transaction.atomic
+def plan_close(*, actor, plan: SamplingPlan) -> SamplingPlan:
+    """Close a round once its sessions have ended: open attempts are submitted at their
+    deadlines and absent candidates marked, so the results are final."""
+    from .attempts import attempts_finalize_expired, sessions_mark_absent
+
+    _require_editor(actor)
+    plan = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAWN:
+        raise ValidationError(_("Only a drawn plan can be closed."))
+    now = timezone.now()
+    if not plan.sessions.exists() or plan.sessions.filter(ends_at__gt=now).exists():
+        raise ValidationError(_("A round closes after all its sessions have ended."))
+    attempts_finalize_expired(now=now)
+    sessions_mark_absent(now=now)
+    plan.status = PlanStatus.CLOSED
+    plan.save(update_fields=["status"])
+    log(instance=plan, action="assessment.plan_close", user=actor, data={})
+    return plan

@@ -245,3 +245,29 @@ def _minutes(request) -> int:
         return int(request.POST.get("minutes", "0"))
     except ValueError:
         return 0
+
+
+def plan_results_view(request, pk: int):
+    """The round's results in the console: rates with intervals, the county test, item analysis."""
+    from ..charts import pass_rate_chart, score_chart
+    from ..services.results import plan_item_analysis, round_results
+
+    plan = _plan(request, pk)
+    outcome = round_results(plan)
+    items, test = plan_item_analysis(plan)
+    charts = {
+        "chart-county": pass_rate_chart(outcome.by_county, _("Units passed by county, with 95 percent intervals")),
+        "chart-scores": score_chart(outcome.scores, outcome.pass_mark_percent),
+    }
+    return render(request, "assessment/plan_results.html", {
+        "plan": plan, "outcome": outcome, "items": sorted(items, key=lambda i: (not i.flags, i.facility)),
+        "test": test, "charts": charts,
+    })
+
+
+def plan_close_view(request, pk: int):
+    plan = _plan(request, pk)
+    if response := _post_only(request):
+        return response
+    _run(request, plan, lambda: sampling.plan_close(actor=request.user, plan=plan), _("The round is closed: results are final and can be published."))
+    return redirect("plans:inspect", plan.pk)

@@ -50,7 +50,7 @@ def objects(tree, staff):
 # Views that change data: an overseer must never reach them.
 WRITE_VIEWS = {
     "edit", "delete", "add", "copy", "reveal", "confirm", "action", "withdraw", "session_create",
-    "session_tickets", "session_examiners", "ticket_reissue", "ticket_action",
+    "session_tickets", "session_examiners", "ticket_reissue", "ticket_action", "close",
 }
 # Views every reader of the object gets.
 READ_VIEWS = {"inspect", "history", "history_results", "usage"}

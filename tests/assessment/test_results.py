@@ -1,0 +1,100 @@
+"""Statistics checked against values computed by hand (issue 7)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from assessment.services import results
+from assessment.services import attempts as attempt_service
+from assessment.models import Ticket, QuestionVersion
+from tests.factories import open_session_with_tickets
+
+MATRIX = np.array([[1, 1, 1], [1, 1, 0], [1, 0, 0], [0, 0, 0]], dtype=float)
+
+
+def test_item_analysis_matches_hand_computed_moodle_statistics():
+    facility, sd, disc, efficiency, test = results.item_analysis(MATRIX)
+    assert facility.tolist() == [0.75, 0.5, 0.25]
+    assert sd == pytest.approx([0.5, math.sqrt(1 / 3), 0.5])
+    # Item 1 against the rest of the test [2, 1, 0, 0]: cov .75 / sqrt(.75 × 2.75).
+    assert disc[0] == pytest.approx(0.75 / math.sqrt(0.75 * 2.75))
+    assert test.mean == 1.5 and test.sd == pytest.approx(math.sqrt(5 / 3))
+    # Cronbach's alpha = 3/2 × (1 - (0.25 + 1/3 + 0.25) / (5/3)) = 0.75.
+    assert test.alpha == pytest.approx(0.75)
+    assert test.error_ratio == pytest.approx(50.0)
+    assert test.standard_error == pytest.approx(0.5 * math.sqrt(5 / 3))
+    # Here each item is already as well ordered as it can be: efficiency 1.
+    assert efficiency == pytest.approx([1.0, 1.0, 1.0])
+
+
+def test_a_negatively_discriminating_item():
+    matrix = np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [0, 0, 1]], dtype=float)
+    _f, _sd, disc, _e, _t = results.item_analysis(matrix)
+    assert disc[2] < 0
+
+
+def test_clopper_pearson_intervals():
+    rate = results.pass_rate("x", 7, 10)
+    assert (rate.low, rate.high) == pytest.approx((0.3475471499, 0.9332604888))
+    none = results.pass_rate("y", 0, 5)
+    assert none.low == 0 and none.high == pytest.approx(1 - 0.025 ** (1 / 5))
+    assert results.pass_rate("z", 0, 0).total == 0
+
+
+def test_county_difference_in_plain_words():
+    same = results.county_difference([results.pass_rate("A", 5, 10), results.pass_rate("B", 8, 10)])
+    assert "偶然" in same
+    differ = results.county_difference([results.pass_rate("A", 2, 40), results.pass_rate("B", 38, 40)])
+    assert "超出" in differ
+    assert "只有一个" in results.county_difference([results.pass_rate("A", 2, 4)])
+
+
+def test_round_results_unit_passes_only_if_everyone_passed(staff, tree):
+    session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=6)
+    tickets = [Ticket.objects.get(pk=i.ticket.pk) for i in issued]
+    by_unit = {}
+    for t in tickets:
+        by_unit.setdefault(t.person.unit_id, []).append(t)
+    unit_ids = list(by_unit)
+    # Unit 1: everyone answers everything right. Unit 2: someone fails. Others: absent.
+    for number, ticket in enumerate(by_unit[unit_ids[0]] + by_unit[unit_ids[1]]):
+        attempt = attempt_service.attempt_start(ticket=ticket)
+        if ticket.person.unit_id == unit_ids[0] or number > 0 and ticket != by_unit[unit_ids[1]][0]:
+            answers = {p: attempt_service.to_shown_letters(item, QuestionVersion.objects.get(pk=item["v"]).answer) for p, item in enumerate(attempt.paper)}
+            attempt_service.attempt_save_answers(attempt=attempt, answers=answers)
+        attempt_service.attempt_submit(attempt=attempt)
+    outcome = results.round_results(session.plan)
+    units = {u.unit_id: u for u in outcome.units}
+    assert units[unit_ids[0]].passed
+    assert not units[unit_ids[1]].passed
+    assert all(not units[u].passed for u in unit_ids[2:])  # absent counts as not passed
+    assert outcome.overall_units.passed == 1 and outcome.overall_units.total == len(unit_ids)
+    assert all("*" in p.name_masked for p in outcome.people)
+    items, test = results.plan_item_analysis(session.plan)
+    assert items and test.attempts == len(by_unit[unit_ids[0]]) + len(by_unit[unit_ids[1]])
+
+
+def test_results_page_and_closing_the_round(staff, tree, client_for):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from assessment.models import ExamSession, PlanStatus
+
+    session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=4)
+    plan = session.plan
+    client = client_for(staff.operator_a)
+    client.post(reverse("plans:close", args=[plan.pk]))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAWN  # the session is still open
+    ExamSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(minutes=1))
+    client.post(reverse("plans:close", args=[plan.pk]))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.CLOSED
+    assert Ticket.objects.filter(session=session, absent_marked_at__isnull=False).count() == len(issued)
+    page = client.get(reverse("plans:results", args=[plan.pk])).content.decode()
+    assert 'type="application/json" data-chart="chart-county"' in page
+    assert "vendor/plotly/plotly.min.js" in page and "cdn" not in page.lower()
+    assert "只有一个县（区）参加" in page

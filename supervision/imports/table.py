@@ -92,6 +92,8 @@ def cell_text(value: object) -> str:
     """A cell as trimmed text. Whole floats (Excel's numbers) lose their ".0"."""
     if value is None:
         return ""
+    if type(value) is str:  # the common case first: this runs for every cell of every row
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -103,4 +105,7 @@ def cell_text(value: object) -> str:
 
 def cell_code(value: object) -> str:
     """Codes and numbers: full-width to half-width, no spaces, upper case."""
-    return "".join(unicodedata.normalize("NFKC", cell_text(value)).split()).upper()
+    text = cell_text(value)
+    if text.isascii():  # nothing full-width to fold
+        return "".join(text.split()).upper() if " " in text or "\t" in text else text.upper()
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()

@@ -10,7 +10,10 @@ class AssessmentConfig(AppConfig):
         from supervision.models import StaffRole
         from supervision.roles import extend_role_permissions
 
-        read = ["assessment.view_question", "assessment.view_blueprint", "assessment.view_knowledgearea", "assessment.view_samplingplan"]
+        read = [
+            "assessment.view_question", "assessment.view_blueprint", "assessment.view_knowledgearea",
+            "assessment.view_samplingplan", "assessment.view_conflictdeclaration",
+        ]
         write = [
             "assessment.add_question", "assessment.change_question",
             "assessment.add_blueprint", "assessment.change_blueprint",
@@ -21,6 +24,9 @@ class AssessmentConfig(AppConfig):
             extend_role_permissions(role, read)
         # Plans belong to a bureau: its operators draft and run them, its approvers approve.
         for role in (StaffRole.OPERATOR, StaffRole.APPROVER, StaffRole.ADMIN):
-            extend_role_permissions(role, ["assessment.add_samplingplan", "assessment.change_samplingplan"])
+            extend_role_permissions(role, [
+                "assessment.add_samplingplan", "assessment.change_samplingplan",
+                "assessment.add_conflictdeclaration", "assessment.change_conflictdeclaration",
+            ])
         for role in (StaffRole.APPROVER, StaffRole.ADMIN):
             extend_role_permissions(role, [*read, *write])

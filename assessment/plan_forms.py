@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from supervision.models import Jurisdiction, JurisdictionLevel, SizeClass
+from supervision.models import Jurisdiction, JurisdictionLevel, ProductionUnit, SizeClass, StaffProfile
 from supervision.scoping import scope_queryset
 
-from .models import ExamSession, SamplingMethod, SamplingPlan, SessionMode
+from .models import ConflictDeclaration, ExamSession, SamplingMethod, SamplingPlan, SessionMode
 
 ROLE_CHOICES = [("director", _("Quality safety director")), ("officer", _("Quality safety officer")), ("principal", _("Principal"))]
 
@@ -58,3 +58,14 @@ class SessionForm(forms.ModelForm):
         if cleaned.get("mode") == SessionMode.ONSITE and not cleaned.get("venue"):
             self.add_error("venue", _("An on-site session needs its venue."))
         return cleaned
+
+
+class ConflictDeclarationForm(WagtailAdminModelForm):
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["staff", "unit", "reason"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["staff"].queryset = scope_queryset(StaffProfile.objects.filter(can_examine=True), user=for_user).select_related("user")
+        self.fields["unit"].queryset = scope_queryset(ProductionUnit.objects.all(), user=for_user)

@@ -4,14 +4,15 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 from wagtail.admin.ui.tables import Column, TitleColumn
 
 from supervision import console
 from supervision.models import StaffRole
 from supervision.scoping import staff_profile_of
 
-from .models import PlanStatus, SamplingPlan
-from .plan_forms import SamplingPlanForm, SessionForm
+from .models import ConflictDeclaration, PlanStatus, SamplingPlan
+from .plan_forms import ConflictDeclarationForm, SamplingPlanForm, SessionForm
 from .services import sampling
 from .views import plans as plan_views
 
@@ -125,3 +126,31 @@ class SamplingPlanViewSet(console.ScopedModelViewSet):
             path("close/<int:pk>/", plan_views.plan_close_view, name="close"),
             path("ticket/<int:pk>/<int:ticket_pk>/<str:action>/", plan_views.ticket_action_view, name="ticket_action"),
         ]
+
+
+class ConflictCreateView(console.ScopedCreateView):
+    def save_instance(self):
+        declaration = super().save_instance()
+        log(instance=declaration.unit, action="assessment.conflict_declare", user=self.request.user,
+            data={"staff": declaration.staff_id, "reason": declaration.reason})
+        return declaration
+
+
+class ConflictDeclarationViewSet(console.ScopedModelViewSet):
+    """回避申报: a staff member's conflict with a unit; the examiner draw never picks them for it."""
+
+    model = ConflictDeclaration
+    name = "conflicts"
+    icon = "warning"
+    menu_label = _("Conflicts of interest")
+    menu_order = 60
+    add_view_class = ConflictCreateView
+    list_display = [
+        Column("staff", label=_("staff member"), accessor="staff.display_name"),
+        Column("unit", label=_("unit"), accessor="unit.name"),
+        "reason", "declared_at",
+    ]
+    search_fields = ["unit__name", "unit__uscc", "staff__user__first_name"]
+
+    def get_form_class(self, for_update=False):
+        return ConflictDeclarationForm

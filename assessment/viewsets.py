@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .forms import QuestionForm
-from .plan_viewsets import SamplingPlanViewSet
+from .plan_viewsets import ConflictDeclarationViewSet, SamplingPlanViewSet
 from .models import Blueprint, KnowledgeArea, Question, QuestionStatus, QuestionType, QuestionVersion, RoleScope
 from .services.bank import question_create, question_update
 from .views import bank as bank_views
@@ -163,4 +163,4 @@ class AssessmentViewSetGroup(ViewSetGroup):
     menu_label = _("Assessment")
     menu_icon = "clipboard-list"
     menu_order = 300
-    items = (SamplingPlanViewSet, QuestionViewSet, BlueprintViewSet)
+    items = (SamplingPlanViewSet, ConflictDeclarationViewSet, QuestionViewSet, BlueprintViewSet)

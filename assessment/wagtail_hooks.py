@@ -29,5 +29,6 @@ def register_assessment_log_actions(actions):
         ("assessment.mark_absent", _("Mark absent"), _("Marked a candidate absent")),
         ("assessment.grant_resit", _("Grant re-sit"), _("Granted a re-sit")),
         ("assessment.plan_close", _("Close round"), _("Closed the round")),
+        ("assessment.conflict_declare", _("Declare conflict"), _("Declared a conflict of interest with the unit")),
     ):
         actions.register_action(action, label, message)

@@ -264,3 +264,17 @@ def test_too_few_examiners_after_recusal_is_refused(city_staff, tree, drawn):
     make_staff("only-one", "operator", tree.county_a, can_examine=True)
     with pytest.raises(ValidationError, match="需要 2 名"):
         examiners_draw(actor=city_staff.operator_city, session=session)
+
+
+def test_conflicts_are_declared_in_the_console_within_the_jurisdiction(city_staff, tree, register, client_for):
+    from django.urls import reverse
+
+    examiner = make_staff("ex-c", "operator", tree.county_a, can_examine=True)
+    unit_a = ProductionUnit.objects.filter(county=tree.county_a).first()
+    unit_b = ProductionUnit.objects.filter(county=tree.county_b).first()
+    client = client_for(city_staff.operator_a)
+    response = client.post(reverse("conflicts:add"), {"staff": examiner.pk, "unit": unit_b.pk, "reason": "配偶任职"})
+    assert response.status_code == 200 and not ConflictDeclaration.objects.exists()  # county B is not a choice
+    response = client.post(reverse("conflicts:add"), {"staff": examiner.pk, "unit": unit_a.pk, "reason": "配偶任职"})
+    assert response.status_code == 302
+    assert ConflictDeclaration.objects.get().unit == unit_a

@@ -29,7 +29,11 @@ def _county_objects(tree, staff, county, operator):
     from assessment.models import SamplingPlan
 
     plan = SamplingPlan.objects.create(jurisdiction=county, year=2026, title=f"{county.name}计划", roles=["director"], created_by=operator)
+    from assessment.models import ConflictDeclaration
+
+    conflict = ConflictDeclaration.objects.create(staff=StaffProfile.objects.get(user=operator), unit=unit, reason="亲属")
     return {
+        "assessment.conflictdeclaration": conflict,
         "assessment.samplingplan": plan,
         "supervision.jurisdiction": county,
         "supervision.staffprofile": StaffProfile.objects.get(user=operator),

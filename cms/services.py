@@ -26,3 +26,114 @@ def home_page_ensure() -> HomePage:
         site.root_page = home
         site.save(update_fields=["root_page"])
     return home
+
+
+# --- publishing results (信息公开) ---------------------------------------------------------------
+
+RESULTS_INDEX_TITLE = "监督抽查考核结果公示"
+WORKFLOW_NAME = "信息公开审核"
+APPROVERS_GROUP = "审核人"
+
+
+@transaction.atomic
+def results_index_ensure():
+    """The results index under the home page, with the approvers' workflow on it: every results
+    page below is approved by an approver (审核人) before it goes live."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    from .models import ResultsIndexPage
+
+    home = home_page_ensure()
+    index = ResultsIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(instance=ResultsIndexPage(title=RESULTS_INDEX_TITLE, slug="results",
+                                                         intro="依据第75号令第十五条公布监督抽查考核结果。"))
+    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    if created or not workflow.workflow_tasks.exists():
+        task = GroupApprovalTask.objects.create(name="审核人审核")
+        group, _ = Group.objects.get_or_create(name=APPROVERS_GROUP)
+        task.groups.set([group])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    return index
+
+
+def results_snapshot(plan) -> dict:
+    """What the public page shows, frozen at publication: no ID numbers, no phones, masked names."""
+    from assessment.charts import pass_rate_chart, score_chart
+    from assessment.services.results import round_results
+
+    outcome = round_results(plan)
+    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+
+    def rate(r):
+        return {"label": r.label, "passed": r.passed, "total": r.total, "low": round(r.low, 4), "high": round(r.high, 4)}
+
+    return {
+        "plan": {"title": plan.title, "jurisdiction": plan.jurisdiction.name, "year": plan.year, "batch": plan.batch},
+        "units": [
+            {
+                "name": u.name, "uscc": u.uscc, "county": u.county, "passed": u.passed,
+                "people": [{"name": p.name_masked, "role": p.role_label, "outcome": p.outcome} for p in u.people],
+            }
+            for u in outcome.units
+        ],
+        "overall_units": rate(outcome.overall_units),
+        "overall_people": rate(outcome.overall_people),
+        "by_county": [rate(r) for r in outcome.by_county],
+        "by_role": [rate(r) for r in outcome.by_role],
+        "county_test": outcome.county_test,
+        "charts": {
+            "chart-county": pass_rate_chart(outcome.by_county, "各县（区）单位合格率（含 95% 置信区间）"),
+            "chart-scores": score_chart(outcome.scores, outcome.pass_mark_percent),
+        },
+        "draw": {
+            "frame_sha256": draw.frame.sha256 if draw else "", "frame_size": draw.frame.size if draw else 0,
+            "seed": draw.seed if draw else "", "sizes": draw.sizes if draw else {}, "method": draw.method if draw else "",
+            "drawn_at": draw.drawn_at.isoformat() if draw else "", "code_sha256": draw.code_sha256 if draw else "",
+            "redraw_reasons": [d.reason for d in plan.draws.exclude(reason="").order_by("drawn_at")],
+        },
+        "frame_csv": draw.frame.csv_text if draw else "",
+    }
+
+
+@transaction.atomic
+def results_publish(*, actor, plan, reason: str = ""):
+    """"Publish results" on a closed round: a ResultsPage draft (or, if the round is already
+    published, a new revision with the reason for the correction), submitted to the approvers'
+    workflow. Nothing is public until an approver approves."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.text import slugify
+    from django.utils.translation import gettext as _
+    from wagtail.log_actions import log
+
+    from assessment.models import PlanStatus
+    from supervision.scoping import user_can_edit
+
+    from .models import ResultsPage
+
+    if not user_can_edit(actor):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if plan.status != PlanStatus.CLOSED:
+        raise ValidationError(_("Results are published once the round is closed."))
+    index = results_index_ensure()
+    page = ResultsPage.objects.filter(plan=plan).first()
+    snapshot = results_snapshot(plan)
+    if page is None:
+        title = f"{plan.title}结果公示"
+        page = index.add_child(instance=ResultsPage(
+            title=title, slug=slugify(f"{plan.year}-{plan.batch}-{plan.pk}"), plan=plan, snapshot=snapshot, live=False,
+        ))
+    else:
+        if not reason.strip():
+            raise ValidationError(_("A published round is corrected only with a reason, shown on the page."))
+        page = page.get_latest_revision_as_object()
+        page.snapshot = snapshot
+        page.correction_reason = reason.strip()
+    revision = page.save_revision(user=actor, log_action=True)
+    workflow = page.get_workflow()
+    if workflow is not None and not page.workflow_in_progress:
+        workflow.start(page, actor)
+    log(instance=plan, action="assessment.results_publish", user=actor, data={"page": page.pk, "revision": revision.pk, "reason": reason})
+    return page

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "assessment",
     "cms",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",

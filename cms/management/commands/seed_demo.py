@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from assessment.demo import seed_bank, seed_plan
-from cms.services import home_page_ensure
+from cms.demo import seed_site
 from supervision.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         logins = seed_demo()
         seed_bank()
         tickets = seed_plan()
-        home_page_ensure()
+        seed_site()
         self.stdout.write(self.style.SUCCESS(_("Demo data ready. Console: http://127.0.0.1:8000/admin/")))
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for username, role, place in logins:

@@ -1,0 +1,638 @@
+"""Load run of the exam (locust, headless) against gunicorn + PostgreSQL on this machine.
+
+    .venv/bin/python bench/exam_load.py [--candidates 2000] [--duration SECONDS] [--workers W]
+                                        [--threads T] [--concurrency 64] [--window 15]
+
+Scenario: N candidates log in and start within the same 60 seconds (locust spawns N/60 a second,
+each logs in and starts at once), then each saves an answer every 15 s, and submits
+`--duration` − 70 s after its own start; the run ends when every candidate has submitted.
+Then the capacity phases, closed loop at the same concurrency (`--concurrency`, 64 by default) for
+`--window` seconds each: a bare Django view that upserts one row (the baseline, bench/exam_load_urls.py),
+POST /exam/start/ (until the pool of logged-in, not yet started tickets runs out) and
+POST /exam/attempt/save/; all three posted the same way (form body, cookies, X-CSRFToken).
+
+Targets (issue): 2,000 candidates with zero errors and p95 under 300 ms on 2 cores (application,
+database and load generator together); start ≥ 50 % and save ≥ 80 % of the baseline's requests/s.
+
+Everything runs on 127.0.0.1 and stops by itself: its own database `zlaq_load` (PostgreSQL at
+127.0.0.1:5432, user postgres; dropped at the start and at the end; no other database is touched),
+gunicorn on a free port with bench/exam_load_settings.py (production settings; only the http-only
+relaxations listed there), collectstatic and every temporary file in a /tmp directory removed at
+the end. Candidates are set up through the real services (register import, plan, draw, session,
+tickets), as tests/factories.py does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import platform
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+VENV_BIN = Path(sys.executable).parent
+DB_NAME = "zlaq_load"
+PG = "postgres://postgres@127.0.0.1:5432"
+COUNTY = "330110"  # 杭州市余杭区
+RAMP_SECONDS = 60
+SAVE_EVERY = 15
+LOCUSTFILE = BENCH / "exam_load_locustfile.py"
+TARGET_CANDIDATES = 2000
+TARGET_P95_MS = 300.0
+TARGET_START_RATIO = 0.50
+TARGET_SAVE_RATIO = 0.80
+
+SCENARIO_ORDER = [
+    "GET /exam/ (entry)", "POST /exam/ (login)", "GET /exam/ticket/", "POST /exam/start/", "GET /exam/attempt/",
+    "POST /exam/attempt/save/", "POST /exam/attempt/ (submit)", "GET /exam/result/",
+]
+BASELINE_NAME = "POST /bench/baseline/ (bare view, 1 upsert)"
+
+
+T0 = time.monotonic()
+
+
+def log(message: str) -> None:
+    print(f"[{time.monotonic() - T0:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------ database
+
+
+def pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql)
+
+
+def pg_version() -> str:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", connect_timeout=5) as conn:
+        return conn.execute("SHOW server_version").fetchone()[0] + ", max_connections " + conn.execute("SHOW max_connections").fetchone()[0]
+
+
+def drop_database() -> None:
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: BLE001 - Django may not be set up yet
+        pass
+    pg_admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+# ------------------------------------------------------------------------------ the candidates
+
+
+def prepare_candidates(tickets_needed: int):
+    """Divisions, staff, the starter bank, units and people through the register import, a plan of
+    100 %, approved, frozen, drawn, a session open now, tickets. Returns the issued tickets."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from assessment.models import SamplingPlan
+    from assessment.services import sampling
+    from assessment.services.sessions import session_create, tickets_issue
+    from supervision.demo import DIVISIONS_FILE
+    from supervision.fake_register import person_rows, rows_to_csv, unit_rows
+    from supervision.imports.personnel import PERSON_COLUMNS
+    from supervision.imports.units import UNIT_COLUMNS
+    from supervision.models import Jurisdiction, StaffRole
+    from supervision.services.jurisdictions import jurisdictions_load
+    from supervision.services.register import register_import_file
+    from supervision.services.staff import staff_create
+
+    jurisdictions_load(path=DIVISIONS_FILE)
+    county = Jurisdiction.objects.get(code=COUNTY)
+    password = secrets.token_urlsafe(16) + "-Zl9"
+    operator = staff_create(actor=None, username="load-operator", password=password, full_name="压测经办人",
+                            jurisdiction=county, role=StaffRole.OPERATOR).user
+    approver = staff_create(actor=None, username="load-approver", password=password, full_name="压测审核人",
+                            jurisdiction=county, role=StaffRole.APPROVER).user
+    call_command("import_questions", str(ROOT / "assessment" / "data" / "starter_questions.csv"), verbosity=0)
+
+    unit_headers = {c.key: c.header for c in UNIT_COLUMNS}
+    person_headers = {c.key: c.header for c in PERSON_COLUMNS}
+    assessed = {"质量安全总监", "质量安全员"}  # the plan's roles: directors and officers
+    units = math.ceil(tickets_needed / 2.0)
+    while True:
+        rows = unit_rows(units, [county.code], seed=7)
+        for i, row in enumerate(rows):  # every unit CCC-certified, so every unit is in the population
+            row[unit_headers["cccs"]] = row[unit_headers["cccs"]] or f"2023{county.pk:04d}{i:08d}"
+        people = person_rows(rows, seed=8)
+        eligible = sum(1 for p in people if p[person_headers["role"]] in assessed)
+        if eligible >= tickets_needed:
+            break
+        units = math.ceil(units * tickets_needed / eligible) + 5
+    log(f"  importing {len(rows)} units and {len(people)} people ({eligible} directors and officers)")
+    for kind, data, headers in (("units", rows, list(unit_headers.values())), ("personnel", people, list(person_headers.values()))):
+        result = register_import_file(kind=kind, data=rows_to_csv(data, headers), filename=f"{kind}.csv",
+                                      jurisdiction=county, actor=None, dry_run=False)
+        if not result.ok:
+            raise SystemExit(f"exam_load: the {kind} import failed: {result.errors[:3]}")
+    plan = SamplingPlan.objects.create(jurisdiction=county, year=2026, title="压测计划 (bench/exam_load.py)",
+                                       roles=["director", "officer"], created_by=operator, sample_ratio_percent=100)
+    sampling.plan_submit(actor=operator, plan=plan)
+    sampling.plan_approve(actor=approver, plan=plan)
+    sampling.frame_freeze(actor=operator, plan=plan)
+    draw = sampling.draw_perform(actor=operator, plan=plan, seed="27182818284590452353602874713526")
+    now = timezone.now()
+    session = session_create(actor=operator, plan=plan, name="压测场次", mode="online", venue="",
+                             starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=4))
+    log(f"  issuing tickets for {draw.selections.count()} sampled units")
+    issued = tickets_issue(actor=operator, session=session, selections=list(draw.selections.all()))
+    if len(issued) < tickets_needed:
+        raise SystemExit(f"exam_load: only {len(issued)} tickets issued, {tickets_needed} needed")
+    return issued
+
+
+def logged_in_sessions(ticket_ids: list[int]) -> list[tuple[int, str, str]]:
+    """A session as the exam login leaves it (the ticket's pk under exam_ticket_id), made through
+    the configured session engine, and a CSRF secret: (ticket pk, session key, csrf)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.utils.crypto import get_random_string
+
+    from assessment.views.exam import SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    rows = []
+    for ticket_id in ticket_ids:
+        session = store()
+        session[SESSION_KEY] = ticket_id
+        session.create()
+        rows.append((ticket_id, session.session_key, get_random_string(32)))
+    return rows
+
+
+def write_csv(path: Path, rows) -> None:
+    with open(path, "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+# ------------------------------------------------------------------------------ processes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict, port: int, args, logfile: Path) -> subprocess.Popen:
+    command = [
+        str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(args.workers), "--worker-class", args.worker_class, "--threads", str(args.threads),
+        "--timeout", "120", "--graceful-timeout", "5", "--backlog", "4096", "--log-level", "warning",
+        "--chdir", str(ROOT),
+    ]
+    log("  " + shlex.join(command))
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=open(logfile, "ab"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"exam_load: gunicorn exited at start:\n{logfile.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/exam/", timeout=5) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"exam_load: gunicorn did not answer within 60 s:\n{logfile.read_text()[-3000:]}")
+
+
+def stop_process(proc: subprocess.Popen | None, timeout: float = 15) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)  # its own process group (start_new_session), started here
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+class CpuMeter:
+    """CPU seconds used between two snapshots by gunicorn (master and workers), PostgreSQL (the
+    backends of this run's database and the server's own processes), locust, and everything else
+    on the machine (other people's work included: this machine may be shared)."""
+
+    GROUPS = ("app (gunicorn)", "database (postgres)", "load generator (locust)")
+
+    def __init__(self, gunicorn_pid: int, locust_pid: int):
+        self.gunicorn_pid, self.locust_pid = gunicorn_pid, locust_pid
+
+    def snapshot(self) -> dict:
+        import psutil
+
+        mine: dict[int, str] = {}
+        for group, pid in ((self.GROUPS[0], self.gunicorn_pid), (self.GROUPS[2], self.locust_pid)):
+            try:
+                parent = psutil.Process(pid)
+                for p in (parent, *parent.children(recursive=True)):
+                    mine[p.pid] = group
+            except psutil.NoSuchProcess:
+                pass
+        times: dict[int, tuple[str, float]] = {}
+        for p in psutil.process_iter(["name", "cmdline"]):
+            try:
+                group = mine.get(p.pid)
+                if group is None and (p.info["name"] or "").startswith("postgres"):
+                    title = " ".join(p.info["cmdline"] or [])
+                    # a client backend's title is "postgres: <cluster>: <user> <database> <address> ..."
+                    is_backend = "127.0.0.1(" in title or "[local]" in title
+                    if not is_backend or f" {DB_NAME} " in title:
+                        group = self.GROUPS[1]
+                if group is not None:
+                    t = p.cpu_times()
+                    times[p.pid] = (group, t.user + t.system)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        total = psutil.cpu_times()
+        return {"pids": times, "busy": sum(total) - total.idle - getattr(total, "iowait", 0.0), "wall": time.monotonic()}
+
+    @classmethod
+    def cores(cls, first: dict, last: dict) -> dict[str, float]:
+        seconds = last["wall"] - first["wall"]
+        if seconds <= 0:
+            return {}
+        used = dict.fromkeys(cls.GROUPS, 0.0)
+        for pid, (group, spent) in last["pids"].items():
+            before = first["pids"].get(pid)
+            used[group] += spent - (before[1] if before and before[0] == group else 0.0)
+        busy = (last["busy"] - first["busy"]) / seconds
+        result = {k: v / seconds for k, v in used.items()}
+        result["everything else"] = max(0.0, busy - sum(result.values()))
+        result["machine busy"] = busy
+        return result
+
+
+def machine_load(seconds: float = 3.0) -> float:
+    """Cores busy on the machine right now (before anything of this run is started)."""
+    import psutil
+
+    psutil.cpu_percent(interval=None)
+    return psutil.cpu_percent(interval=seconds) / 100 * (os.cpu_count() or 1)
+
+
+def run_locust(phase: str, user_class: str, env: dict, *, host: str, users: int, rate: float, run_time: int,
+               workdir: Path, extra_env: dict, cpu: list | None = None) -> dict:
+    out = workdir / f"{phase}.json"
+    command = [
+        str(VENV_BIN / "locust"), "-f", str(LOCUSTFILE), user_class, "--headless", "-u", str(users), "-r", f"{rate:g}",
+        "--run-time", f"{run_time}s", "--host", host, "--stop-timeout", "5", "--only-summary", "--loglevel", "WARNING",
+    ]
+    log(f"  {phase}: " + shlex.join(command[1:]).replace(str(ROOT) + "/", ""))
+    child_env = {**env, **extra_env, "EXAM_LOAD_OUT": str(out), "EXAM_LOAD_USERS": str(users)}
+    logfile = workdir / f"{phase}.locust.log"
+    with open(logfile, "wb") as log_out:
+        proc = subprocess.Popen(command, env=child_env, cwd=ROOT, stdout=log_out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        meter = CpuMeter(cpu[0], proc.pid) if cpu is not None else None
+        first = last = meter.snapshot() if meter else None
+        hard_deadline = time.monotonic() + run_time + 90
+        while proc.poll() is None:
+            if time.monotonic() > hard_deadline:
+                log(f"  {phase}: locust overran its time; stopping it")
+                stop_process(proc)
+                break
+            time.sleep(1.0)
+            if meter and proc.poll() is None:
+                last = meter.snapshot()
+    if not out.exists():
+        raise SystemExit(f"exam_load: locust wrote no results for {phase}:\n{logfile.read_text()[-3000:]}")
+    result = json.loads(out.read_text())
+    text = logfile.read_text(errors="replace")
+    result["locust_warnings"] = sorted({line.strip()[:200] for line in text.splitlines()
+                                        if "CPU usage" in line or "Traceback" in line or "Error" in line})[:5]
+    if meter and first and last:
+        result["cpu"] = CpuMeter.cores(first, last)
+        result["cpu_seconds"] = last["wall"] - first["wall"]
+    return result
+
+
+# ------------------------------------------------------------------------------ statistics
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, math.ceil(q / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def summarize(samples, name, *, since=None, until=None, span=None) -> dict:
+    chosen = [s for s in samples if s[0] == name and (since is None or s[1] >= since) and (until is None or s[1] <= until)]
+    latencies = sorted(s[2] for s in chosen)
+    ends = [s[1] for s in chosen]
+    if span is None:
+        span = (max(ends) - min(ends)) if len(ends) > 1 else float("nan")
+    return {
+        "name": name, "requests": len(chosen), "rps": len(chosen) / span if span and span > 0 else float("nan"),
+        "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
+        "failures": sum(1 for s in chosen if not s[3]), "span": span,
+    }
+
+
+def peak_rate(samples, name) -> int:
+    buckets: dict[int, int] = {}
+    for s in samples:
+        if s[0] == name:
+            buckets[int(s[1])] = buckets.get(int(s[1]), 0) + 1
+    return max(buckets.values(), default=0)
+
+
+def fmt(value: float, digits: int = 0) -> str:
+    return "—" if value != value else f"{value:,.{digits}f}"  # NaN -> dash
+
+
+def table(rows: list[dict], baseline_rps: float | None) -> str:
+    lines = ["| endpoint | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) | failures | ratio to baseline |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        ratio = "—" if not baseline_rps or r.get("no_ratio") else f"{r['rps'] / baseline_rps:.0%}"
+        lines.append(f"| {r['name']} | {r['requests']:,} | {fmt(r['rps'], 1)} | {fmt(r['p50'])} | {fmt(r['p95'])} | "
+                     f"{fmt(r['p99'])} | {r['failures']:,} | {ratio} |")
+    return "\n".join(lines)
+
+
+def cpu_line(result: dict) -> str:
+    cpu = result.get("cpu") or {}
+    if not cpu:
+        return "CPU: not measured"
+    parts = [f"{k} {v:.2f}" for k, v in cpu.items()]
+    return f"CPU in cores (of {os.cpu_count()}), averaged over {result['cpu_seconds']:.0f} s: " + ", ".join(parts)
+
+
+# ------------------------------------------------------------------------------ main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--candidates", type=int, default=TARGET_CANDIDATES, help="simulated candidates (default 2000)")
+    parser.add_argument("--duration", type=int, default=150,
+                        help="scenario length in seconds, the 60 s of log-ins included; each candidate submits "
+                             "duration-70 s after its start (default 150: 5 saves each)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--concurrency", type=int, default=64, help="users of the capacity phases (default 64)")
+    parser.add_argument("--window", type=int, default=15, help="seconds of each capacity phase (default 15)")
+    parser.add_argument("--start-pool", type=int, default=2000,
+                        help="tickets logged in for the start capacity phase (default 2000; at least --candidates)")
+    parser.add_argument("--conn-max-age", default=os.environ.get("DB_CONN_MAX_AGE", "60"),
+                        help="DB_CONN_MAX_AGE for gunicorn (default: the environment's, else 60 as in base.py)")
+    parser.add_argument("--skip-scenario", action="store_true", help="only the capacity phases")
+    parser.add_argument("--keep-tmp", action="store_true", help="keep the /tmp directory (logs, raw results)")
+    args = parser.parse_args()
+    if args.worker_class == "sync":
+        args.threads = 1
+    exam_seconds = args.duration - RAMP_SECONDS - 10
+    if exam_seconds < SAVE_EVERY:
+        parser.error(f"--duration must be at least {RAMP_SECONDS + 10 + SAVE_EVERY}")
+    t_begin = time.monotonic()
+
+    command_line = shlex.join([os.path.relpath(sys.executable, ROOT) if sys.executable.startswith(str(ROOT)) else sys.executable,
+                               os.path.relpath(Path(sys.argv[0]).resolve(), ROOT), *sys.argv[1:]])
+    try:
+        import psutil
+
+        memory = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
+    except ImportError:  # pragma: no cover
+        memory = "?"
+    import django
+    import gunicorn
+    import locust
+
+    print(f"# Exam load run\n\nCommand: `{command_line}`\n")
+    print(f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), {memory} RAM, "
+          f"{platform.system()} {platform.release()}; Python {platform.python_version()}, Django {django.get_version()}, "
+          f"gunicorn {gunicorn.__version__}, locust {locust.__version__}; PostgreSQL {pg_version()} at 127.0.0.1:5432 "
+          f"(database `{DB_NAME}`, created and dropped by this run). Application, database and load generator share the machine.\n")
+    print(f"Other load on the machine before the run: {machine_load():.2f} cores busy (of {os.cpu_count()}).\n")
+
+    workdir = Path(tempfile.mkdtemp(prefix="exam_load_", dir="/tmp"))
+    static_root = workdir / "static"
+    from cryptography.fernet import Fernet
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "exam_load_settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(BENCH)]),
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "DB_CONN_MAX_AGE": str(args.conn_max_age),
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "EXAM_LOAD_STATIC_ROOT": str(static_root),
+    }
+    env.pop("REDIS_URL", None)  # the cache stays per process (locmem); see the report
+    os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
+    sys.path[:0] = [str(ROOT), str(BENCH)]
+    gunicorn_proc = None
+    try:
+        log(f"database {DB_NAME}: create and migrate")
+        pg_admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        pg_admin(f'CREATE DATABASE "{DB_NAME}"')
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        from exam_load_urls import BASELINE_DDL
+
+        call_command("migrate", verbosity=0, interactive=False)
+        with connection.cursor() as cursor:
+            cursor.execute(BASELINE_DDL)
+        log("collectstatic (into the run's temporary directory)")
+        call_command("collectstatic", verbosity=0, interactive=False)
+
+        tickets_needed = max(args.candidates, args.start_pool, args.concurrency)
+        log(f"preparing {tickets_needed} tickets through the real services")
+        t0 = time.monotonic()
+        issued = prepare_candidates(tickets_needed)
+        prepare_seconds = time.monotonic() - t0
+        scenario_tickets = issued[: args.candidates]
+        write_csv(workdir / "tickets.csv", [(i.ticket.number, i.access_code) for i in scenario_tickets])
+        log(f"  {len(issued)} tickets in {prepare_seconds:.0f} s")
+        from django.db import connections
+
+        connections.close_all()
+
+        port = free_port()
+        host = f"http://127.0.0.1:{port}"
+        log(f"gunicorn on {host}")
+        gunicorn_proc = start_gunicorn(env, port, args, workdir / "gunicorn.log")
+        settings_note = (
+            f"gunicorn `config.wsgi` with {args.workers} {args.worker_class} worker(s)"
+            + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
+            + f", DJANGO_SETTINGS_MODULE=exam_load_settings (bench/exam_load_settings.py: config.settings.production plus "
+            "ROOT_URLCONF with the baseline view, SECURE_SSL_REDIRECT/SESSION_COOKIE_SECURE/CSRF_COOKIE_SECURE off for plain "
+            f"http, STATIC_ROOT in /tmp), DB_CONN_MAX_AGE={args.conn_max_age}, cache: local memory (no REDIS_URL), "
+            "sessions: Django's default database backend, LOG_LEVEL as production (INFO)."
+        )
+
+        results = {}
+        cpu = [gunicorn_proc.pid]
+        if not args.skip_scenario:
+            log(f"scenario: {args.candidates} candidates, spawned over {RAMP_SECONDS} s, {args.duration} s")
+            results["scenario"] = run_locust(
+                "scenario", "Candidate", env, host=host, users=args.candidates, rate=args.candidates / RAMP_SECONDS,
+                run_time=args.duration + 60, workdir=workdir, cpu=cpu,
+                extra_env={"EXAM_LOAD_TICKETS": str(workdir / "tickets.csv"), "EXAM_LOAD_EXAM_SECONDS": str(exam_seconds),
+                           "EXAM_LOAD_SAVE_EVERY": str(SAVE_EVERY)},
+            )
+
+        # Capacity phases. The start pool must be tickets that have not started: the scenario's
+        # attempts are deleted first (the benchmark's own database), and every ticket gets a
+        # logged-in session made through the session engine, as the exam login leaves it.
+        from assessment.models import Attempt, AttemptAnswer, AttemptStatus
+
+        log("capacity: resetting attempts and logging in the start pool")
+        Attempt.objects.all().delete()
+        with connection.cursor() as cursor:  # autocommit: VACUUM cannot run in a transaction
+            cursor.execute(f'VACUUM ANALYZE "{Attempt._meta.db_table}", "{AttemptAnswer._meta.db_table}"')
+        pool = logged_in_sessions([i.ticket.pk for i in issued[: max(args.start_pool, args.concurrency)]])
+        write_csv(workdir / "start_pool.csv", [(key, csrf) for _pk, key, csrf in pool])
+        connections.close_all()
+        capacity_env = {"EXAM_LOAD_WINDOW": str(args.window), "EXAM_LOAD_CSRF": secrets.token_hex(16)}
+        c = args.concurrency
+        log(f"capacity: baseline, {c} users, {args.window} s")
+        results["baseline"] = run_locust("baseline", "BaselineHammer", env, host=host, users=c, rate=c * 4,
+                                         run_time=args.window + 30, workdir=workdir, extra_env=capacity_env, cpu=cpu)
+        log(f"capacity: start, {c} users, {len(pool)} tickets in the pool")
+        results["start"] = run_locust("start", "StartHammer", env, host=host, users=c, rate=c * 4,
+                                      run_time=args.window + 30, workdir=workdir, cpu=cpu,
+                                      extra_env={**capacity_env, "EXAM_LOAD_SESSIONS": str(workdir / "start_pool.csv")})
+        started = set(Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS).values_list("ticket_id", flat=True))
+        save_sessions = [(key, csrf) for pk, key, csrf in pool if pk in started][:c]
+        write_csv(workdir / "save_sessions.csv", save_sessions)
+        connections.close_all()
+        log(f"capacity: save, {len(save_sessions)} users, {args.window} s")
+        results["save"] = run_locust("save", "SaveHammer", env, host=host, users=len(save_sessions), rate=c * 4,
+                                     run_time=args.window + 30, workdir=workdir, cpu=cpu,
+                                     extra_env={**capacity_env, "EXAM_LOAD_SESSIONS": str(workdir / "save_sessions.csv")})
+        stop_process(gunicorn_proc)
+        gunicorn_tail = [line for line in (workdir / "gunicorn.log").read_text(errors="replace").splitlines()
+                         if "Traceback" in line or "ERROR" in line or "CRITICAL" in line][:5]
+        report(args, results, command_line, settings_note, exam_seconds, prepare_seconds, time.monotonic() - t_begin,
+               gunicorn_tail)
+        return 0
+    finally:
+        stop_process(gunicorn_proc)
+        try:
+            drop_database()
+            log(f"database {DB_NAME} dropped")
+        except Exception as error:  # noqa: BLE001
+            log(f"could not drop {DB_NAME}: {error}")
+        if args.keep_tmp:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(args, results, command_line, settings_note, exam_seconds, prepare_seconds, elapsed, gunicorn_errors) -> None:
+    c = args.concurrency
+    print(f"Configuration: {settings_note}\n")
+    base = results["baseline"]
+    base_row = summarize(base["samples"], BASELINE_NAME, since=base["state"]["window_start"],
+                         until=base["state"]["window_end"],
+                         span=base["state"]["window_end"] - base["state"]["window_start"])
+    base_row["name"] = f"capacity: {BASELINE_NAME}"
+    st = results["start"]
+    start_span = st["state"]["window_end"] - st["state"]["window_start"]
+    start_row = summarize(st["samples"], "POST /exam/start/", since=st["state"]["window_start"], until=st["state"]["window_end"], span=start_span)
+    start_row["name"] = "capacity: POST /exam/start/"
+    sv = results["save"]
+    save_row = summarize(sv["samples"], "POST /exam/attempt/save/", since=sv["state"]["window_start"],
+                         until=sv["state"]["window_end"], span=sv["state"]["window_end"] - sv["state"]["window_start"])
+    save_row["name"] = "capacity: POST /exam/attempt/save/"
+    all_failures = {k: sum(1 for s in r["samples"] if not s[3]) for k, r in results.items()}
+
+    scenario_rows = []
+    if "scenario" in results:
+        sc = results["scenario"]
+        state = sc["state"]
+        print(f"## Scenario: {args.candidates:,} candidates\n")
+        print(f"Each candidate logs in and starts as soon as it is spawned ({args.candidates / RAMP_SECONDS:.1f} a second "
+              f"for {RAMP_SECONDS} s), saves an answer every {SAVE_EVERY} s and submits {exam_seconds} s after its start "
+              f"({exam_seconds // SAVE_EVERY} saves each). req/s = requests over the span from the first to the last answer of that "
+              f"endpoint (offered load, not capacity: see the capacity table); percentiles exact, from every request.\n")
+        for name in SCENARIO_ORDER:
+            scenario_rows.append(summarize(sc["samples"], name))
+        total = summarize([("all", *s[1:]) for s in sc["samples"]], "all")
+        total["name"] = "**all scenario requests**"
+        print(table([*scenario_rows, total], None))
+        print()
+        unfinished = args.candidates - state["completed"] - state["failed"]
+        print(f"Candidates: {state['completed']:,} submitted, {state['failed']:,} failed, {unfinished:,} unfinished. Peak 1-s rates: "
+              + ", ".join(f"{n.split(' (')[0]} {peak_rate(sc['samples'], n)}/s" for n in ("POST /exam/start/", "POST /exam/attempt/save/")) + ".")
+        print(cpu_line(sc))
+        for e, n in sorted(sc["errors"].items(), key=lambda kv: -kv[1])[:8]:
+            print(f"- error ×{n}: {e}")
+        for w in sc.get("locust_warnings", []):
+            print(f"- locust: {w}")
+        print()
+
+    print(f"## Capacity at {c} concurrent users (closed loop, same request shape for all three)\n")
+    print(f"Baseline and save: {args.window} s windows after all users are ready; start: until its pool of "
+          f"{args.start_pool if args.start_pool >= c else c:,} logged-in tickets ran out ({start_span:.1f} s) or the window ended. "
+          "Only answers completed inside the window count.\n")
+    print(table([base_row, start_row, save_row], base_row["rps"]))
+    print()
+    for key in ("baseline", "start", "save"):
+        print(f"- {key}: " + cpu_line(results[key]))
+        for e, n in sorted(results[key]["errors"].items(), key=lambda kv: -kv[1])[:5]:
+            print(f"  - error ×{n}: {e}")
+        for w in results[key].get("locust_warnings", []):
+            print(f"  - locust: {w}")
+    if gunicorn_errors:
+        print("- gunicorn log: " + " | ".join(gunicorn_errors))
+    print()
+
+    print("## Targets\n")
+    if "scenario" in results:
+        sc_fail = sum(r["failures"] for r in scenario_rows)
+        state = results["scenario"]["state"]
+        at_size = "" if args.candidates >= TARGET_CANDIDATES else f" (ran {args.candidates:,} candidates, the target is {TARGET_CANDIDATES:,}: not shown at target size)"
+        ok = sc_fail == 0 and state["completed"] == args.candidates and args.candidates >= TARGET_CANDIDATES
+        print(f"- {'PASS' if ok else 'FAIL'}: {TARGET_CANDIDATES:,} candidates with zero errors — {state['completed']:,}/{args.candidates:,} "
+              f"submitted, {sc_fail:,} failed requests{at_size}")
+        worst = max(scenario_rows, key=lambda r: r["p95"] if r["p95"] == r["p95"] else -1)
+        total = summarize([("all", *s[1:]) for s in results["scenario"]["samples"]], "all")
+        ok = all(r["p95"] < TARGET_P95_MS for r in scenario_rows if r["requests"]) and args.candidates >= TARGET_CANDIDATES
+        print(f"- {'PASS' if ok else 'FAIL'}: p95 under {TARGET_P95_MS:.0f} ms on {os.cpu_count()} cores — all requests p95 {fmt(total['p95'])} ms; "
+              f"worst endpoint {worst['name']} p95 {fmt(worst['p95'])} ms{at_size}")
+    for row, target, label in ((start_row, TARGET_START_RATIO, "start"), (save_row, TARGET_SAVE_RATIO, "save")):
+        ratio = row["rps"] / base_row["rps"] if base_row["rps"] else float("nan")
+        ok = ratio >= target and all_failures[label] == 0
+        print(f"- {'PASS' if ok else 'FAIL'}: {label} ≥ {target:.0%} of the bare view's req/s at {c} users — "
+              f"{fmt(row['rps'], 1)} vs {fmt(base_row['rps'], 1)} req/s = {ratio:.0%}, {all_failures[label]} failures")
+    print(f"\nSet-up (migrate excluded): {prepare_seconds:.0f} s for the tickets; whole run {elapsed:.0f} s.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

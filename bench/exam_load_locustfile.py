@@ -1,0 +1,303 @@
+"""The locustfile of bench/exam_load.py (run by it: `locust -f bench/exam_load_locustfile.py CLASS`).
+Not a script of its own (`make bench` runs every bench/*.py: then it does nothing).
+
+User classes, one per phase; every request is recorded raw (end time, latency, ok) and written as
+JSON to $EXAM_LOAD_OUT when locust stops, so bench/exam_load.py computes its own exact percentiles.
+
+- Candidate (the scenario): one ticket each; GET /exam/, POST /exam/ (login), GET /exam/ticket/,
+  POST /exam/start/, GET /exam/attempt/ as soon as it is spawned (locust spawns N/60 a second, so
+  all log in and start within 60 s); then one POST /exam/attempt/save/ every $EXAM_LOAD_SAVE_EVERY s
+  until $EXAM_LOAD_EXAM_SECONDS after its own start, then POST /exam/attempt/ action=submit with its
+  answers, GET /exam/result/, and it stops. When every candidate is done, locust quits.
+- BaselineHammer, StartHammer, SaveHammer (the capacity phases, closed loop at a fixed concurrency):
+  every user waits until all are spawned, then POSTs as fast as answers come back, for
+  $EXAM_LOAD_WINDOW seconds (StartHammer: until the pool of logged-in, not yet started tickets runs
+  out, or the window ends). All three send the same kind of request: a form body, the session and
+  CSRF cookies, an X-CSRFToken header; only the path differs.
+"""
+
+if __name__ == "__main__":  # pragma: no cover
+    print("bench/exam_load_locustfile.py is a helper of bench/exam_load.py; nothing to run.")
+    raise SystemExit(0)
+
+import csv  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import time  # noqa: E402
+from urllib.parse import urlencode  # noqa: E402
+
+import gevent  # noqa: E402
+from gevent.event import Event  # noqa: E402
+from locust import FastHttpUser, constant, events, task  # noqa: E402
+from locust.exception import StopUser  # noqa: E402
+
+OUT = os.environ.get("EXAM_LOAD_OUT", "/tmp/exam_load_out.json")
+EXAM_SECONDS = float(os.environ.get("EXAM_LOAD_EXAM_SECONDS", "60"))
+SAVE_EVERY = float(os.environ.get("EXAM_LOAD_SAVE_EVERY", "15"))
+WINDOW = float(os.environ.get("EXAM_LOAD_WINDOW", "15"))
+USERS = int(os.environ.get("EXAM_LOAD_USERS", "1"))
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+OPTION_RE = re.compile(r'type="(radio|checkbox)" name="q(\d+)" value="([A-F])"')
+
+# ---------------------------------------------------------------------------------- recording
+
+samples: list[tuple[str, float, float, bool]] = []  # (name, end time, latency ms, ok)
+errors: dict[str, int] = {}
+state = {"window_start": None, "window_end": None, "done": 0, "completed": 0, "failed": 0, "pool_empty": None}
+go = Event()
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, start_time, exception, **_kw):
+    samples.append((name, start_time + response_time / 1000.0, response_time, exception is None))
+    if exception is not None:
+        key = f"{name}: {str(exception)[:160]}"
+        errors[key] = errors.get(key, 0) + 1
+
+
+def _write(environment, **_kw):
+    with open(OUT, "w") as f:
+        json.dump({"samples": samples, "errors": errors, "state": state}, f)
+
+
+events.test_stop.add_listener(_write)
+events.quitting.add_listener(_write)
+
+
+def _quit_soon(environment, delay=0.2):
+    gevent.spawn_later(delay, environment.runner.quit)
+
+
+def _arrived(environment):
+    """A capacity user is ready; the last one opens the measuring window for everyone."""
+    state["done"] += 1
+    if state["done"] == USERS and not go.is_set():
+        state["window_start"] = time.time()
+        go.set()
+
+        def close():
+            state["window_end"] = state["window_end"] or time.time()
+            environment.runner.quit()
+
+        gevent.spawn_later(WINDOW, close)
+
+
+def _read_csv(env_name):
+    path = os.environ.get(env_name)
+    if not path:
+        return iter(())
+    with open(path, newline="") as f:
+        return iter(list(csv.reader(f)))
+
+
+TICKETS = _read_csv("EXAM_LOAD_TICKETS")  # number, access code
+SESSIONS = _read_csv("EXAM_LOAD_SESSIONS")  # session key, csrf secret
+
+
+class FlowError(Exception):
+    pass
+
+
+def _flow_failed(reason: str) -> None:
+    key = f"candidate flow ended: {reason[:160]}"
+    errors[key] = errors.get(key, 0) + 1
+
+
+def _expect(response, *, status, location=None, contains=None):
+    """Mark the request failed (and end the candidate's flow) unless the answer is what it should be."""
+    problem = None
+    if response.status_code != status:
+        problem = f"HTTP {response.status_code}, expected {status}"
+    elif location is not None and not (response.headers.get("location") or "").endswith(location):
+        problem = f"redirect to {response.headers.get('location')!r}, expected {location!r}"
+    elif contains is not None and contains not in (response.text or ""):
+        problem = f"answer lacks {contains!r}"
+    if problem:
+        response.failure(problem)
+        raise FlowError(problem)
+    response.success()
+
+
+# ---------------------------------------------------------------------------------- the scenario
+
+
+class Candidate(FastHttpUser):
+    wait_time = constant(0)
+    network_timeout = 120.0
+    connection_timeout = 120.0
+
+    def on_start(self):
+        self.ticket = next(TICKETS, None)
+
+    def _get(self, path, name, **expect):
+        with self.client.get(path, name=name, catch_response=True, allow_redirects=False) as r:
+            _expect(r, **expect)
+            return r.text
+
+    def _post(self, path, name, fields, headers=None, **expect):
+        with self.client.post(path, name=name, data=urlencode(fields), headers={**FORM, **(headers or {})},
+                              catch_response=True, allow_redirects=False) as r:
+            _expect(r, **expect)
+            return r.text
+
+    @task
+    def sit_the_exam(self):
+        """Once per candidate: any failure ends its flow (counted), and it never starts over."""
+        ok = False
+        try:
+            if self.ticket is None:
+                raise FlowError("no ticket left for this user")
+            self._exam(*self.ticket)
+            ok = True
+        except FlowError as error:
+            _flow_failed(str(error))
+        except Exception as error:  # noqa: BLE001 - a bug here must not make the user start over
+            _flow_failed(f"{type(error).__name__}: {error}")
+        state["completed" if ok else "failed"] += 1
+        state["done"] += 1
+        if state["done"] >= USERS:
+            _quit_soon(self.environment, 1.0)
+        raise StopUser()
+
+    def _exam(self, number, code):
+        started = time.time()
+        page = self._get("/exam/", "GET /exam/ (entry)", status=200, contains="csrfmiddlewaretoken")
+        token = TOKEN_RE.search(page).group(1)
+        self._post("/exam/", "POST /exam/ (login)", {"csrfmiddlewaretoken": token, "ticket_number": number, "access_code": code},
+                   status=302, location="/exam/ticket/")
+        page = self._get("/exam/ticket/", "GET /exam/ticket/", status=200, contains="/exam/start/")
+        token = TOKEN_RE.search(page).group(1)
+        self._post("/exam/start/", "POST /exam/start/", {"csrfmiddlewaretoken": token}, status=302, location="/exam/attempt/")
+        page = self._get("/exam/attempt/", "GET /exam/attempt/", status=200, contains='name="q29"')
+        token = TOKEN_RE.search(page).group(1)
+        options: dict[int, tuple[str, list[str]]] = {}
+        for kind, position, letter in OPTION_RE.findall(page):
+            options.setdefault(int(position), (kind, []))[1].append(letter)
+        if sorted(options) != list(range(30)):
+            raise FlowError(f"the paper shows {len(options)} questions")
+        answers: dict[int, str] = {}
+        rng = random.Random(number)
+        k = 1
+        while started + k * SAVE_EVERY <= started + EXAM_SECONDS:
+            gevent.sleep(max(0.0, started + k * SAVE_EVERY - time.time()))
+            position = rng.randrange(30)
+            kind, letters = options[position]
+            answer = "".join(sorted(rng.sample(letters, 2))) if kind == "checkbox" else rng.choice(letters)
+            with self.client.post("/exam/attempt/save/", name="POST /exam/attempt/save/",
+                                  data=urlencode({"position": position, "answer": answer}),
+                                  headers={**FORM, "X-CSRFToken": token}, catch_response=True) as r:
+                if r.status_code != 200 or '"saved": true' not in (r.text or ""):
+                    r.failure(f"HTTP {r.status_code}: {(r.text or '')[:80]}")
+                    raise FlowError("save")
+                r.success()
+            answers[position] = answer
+            k += 1
+        gevent.sleep(max(0.0, started + EXAM_SECONDS - time.time()))
+        fields = [("csrfmiddlewaretoken", token), ("action", "submit")]
+        fields += [(f"q{position}", letter) for position, answer in sorted(answers.items()) for letter in answer]
+        self._post("/exam/attempt/", "POST /exam/attempt/ (submit)", fields, status=302, location="/exam/result/")
+        self._get("/exam/result/", "GET /exam/result/", status=200)
+
+
+# ---------------------------------------------------------------------------------- capacity
+
+
+class _Hammer(FastHttpUser):
+    abstract = True
+    wait_time = constant(0)
+    network_timeout = 120.0
+    connection_timeout = 120.0
+    path = ""
+    name = ""
+
+    def _cookies(self, session_key, csrf):
+        self.client.cookiejar.clear()
+        cookie = f"csrftoken={csrf}" + (f"; sessionid={session_key}" if session_key else "")
+        return {**FORM, "Cookie": cookie, "X-CSRFToken": csrf}
+
+    def _arrive(self):
+        _arrived(self.environment)
+        go.wait()
+
+    def _post(self, fields, headers, check):
+        with self.client.post(self.path, name=self.name, data=urlencode(fields), headers=headers,
+                              catch_response=True, allow_redirects=False) as r:
+            problem = check(r)
+            if problem:
+                r.failure(problem)
+            else:
+                r.success()
+
+
+def _json_saved(r):
+    if r.status_code != 200 or '"saved": true' not in (r.text or ""):
+        return f"HTTP {r.status_code}: {(r.text or '')[:80]}"
+    return None
+
+
+class BaselineHammer(_Hammer):
+    """The bare view: one upsert, behind the same middleware, posted like a save."""
+
+    path, name = "/bench/baseline/", "POST /bench/baseline/ (bare view, 1 upsert)"
+
+    def on_start(self):
+        self.key = next(_keys)
+        self.headers = self._cookies("", os.environ.get("EXAM_LOAD_CSRF", "x" * 32))
+        self.rng = random.Random(self.key)
+        self._arrive()
+
+    @task
+    def hit(self):
+        position = self.rng.randrange(30)
+        self._post({"key": self.key * 30 + position, "answer": self.rng.choice("ABCD")}, self.headers, _json_saved)
+
+
+_keys = iter(range(1, 1_000_000))
+
+
+class SaveHammer(_Hammer):
+    """The hot path: each user holds a logged-in session of a started attempt."""
+
+    path, name = "/exam/attempt/save/", "POST /exam/attempt/save/"
+
+    def on_start(self):
+        row = next(SESSIONS, None)
+        if row is None:
+            raise StopUser()
+        self.headers = self._cookies(*row)
+        self.rng = random.Random(row[0])
+        self._arrive()
+
+    @task
+    def hit(self):
+        self._post({"position": self.rng.randrange(30), "answer": self.rng.choice("AB")}, self.headers, _json_saved)
+
+
+class StartHammer(_Hammer):
+    """Starts: each request takes the next logged-in session whose ticket has not started yet."""
+
+    path, name = "/exam/start/", "POST /exam/start/"
+
+    def on_start(self):
+        self._arrive()
+
+    @task
+    def hit(self):
+        row = next(SESSIONS, None)
+        if row is None:
+            if state["pool_empty"] is None:
+                state["pool_empty"] = state["window_end"] = time.time()
+                _quit_soon(self.environment, 2.0)
+            raise StopUser()
+
+        def check(r):
+            location = r.headers.get("location") or ""
+            if r.status_code != 302 or not location.endswith("/exam/attempt/"):
+                return f"HTTP {r.status_code} to {location!r}, expected 302 to /exam/attempt/"
+            return None
+
+        self._post({}, self._cookies(*row), check)

@@ -334,6 +334,20 @@ def run_locust(phase: str, user_class: str, env: dict, *, host: str, users: int,
     return result
 
 
+def wait_quiet(limit: int) -> str:
+    """This machine may be shared: wait (a bounded time) until other processes leave it quiet."""
+    waited = 0.0
+    t0 = time.monotonic()
+    while True:
+        load = machine_load(3.0)
+        waited = time.monotonic() - t0
+        if load < 0.35 or waited >= limit:
+            break
+        log(f"  other processes keep {load:.2f} cores busy; waiting for a quiet machine ({waited:.0f}/{limit} s)")
+    state = "quiet" if load < 0.35 else "NOT quiet: figures below are disturbed"
+    return f"Machine load from other processes just before the measured phases: {load:.2f} cores ({state}; waited {waited:.0f} s)."
+
+
 # ------------------------------------------------------------------------------ statistics
 
 
@@ -406,6 +420,9 @@ def main() -> int:
     parser.add_argument("--conn-max-age", default=os.environ.get("DB_CONN_MAX_AGE", "60"),
                         help="DB_CONN_MAX_AGE for gunicorn (default: the environment's, else 60 as in base.py)")
     parser.add_argument("--skip-scenario", action="store_true", help="only the capacity phases")
+    parser.add_argument("--wait-quiet", type=int, default=60,
+                        help="before the measured phases, wait up to this many seconds for other processes to leave "
+                             "the machine quiet (< 0.35 cores busy); default 60, 0 to not wait")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the /tmp directory (logs, raw results)")
     args = parser.parse_args()
     if args.worker_class == "sync":
@@ -482,6 +499,7 @@ def main() -> int:
 
         connections.close_all()
 
+        quiet_note = wait_quiet(args.wait_quiet)
         port = free_port()
         host = f"http://127.0.0.1:{port}"
         log(f"gunicorn on {host}")
@@ -538,6 +556,7 @@ def main() -> int:
         stop_process(gunicorn_proc)
         gunicorn_tail = [line for line in (workdir / "gunicorn.log").read_text(errors="replace").splitlines()
                          if "Traceback" in line or "ERROR" in line or "CRITICAL" in line][:5]
+        print(quiet_note + "\n")
         report(args, results, command_line, settings_note, exam_seconds, prepare_seconds, time.monotonic() - t_begin,
                gunicorn_tail)
         return 0

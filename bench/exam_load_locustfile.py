@@ -31,7 +31,6 @@ from urllib.parse import urlencode  # noqa: E402
 import gevent  # noqa: E402
 from gevent.event import Event  # noqa: E402
 from locust import FastHttpUser, constant, events, task  # noqa: E402
-from locust.exception import StopUser  # noqa: E402
 
 OUT = os.environ.get("EXAM_LOAD_OUT", "/tmp/exam_load_out.json")
 EXAM_SECONDS = float(os.environ.get("EXAM_LOAD_EXAM_SECONDS", "60"))
@@ -66,6 +65,13 @@ def _write(environment, **_kw):
 
 events.test_stop.add_listener(_write)
 events.quitting.add_listener(_write)
+
+
+def _idle():
+    """A user that is done stays (idle) until locust quits: a user that stopped would be replaced by
+    a new one while locust is still spawning."""
+    while True:
+        gevent.sleep(3600)
 
 
 def _quit_soon(environment, delay=0.2):
@@ -161,7 +167,7 @@ class Candidate(FastHttpUser):
         state["done"] += 1
         if state["done"] >= USERS:
             _quit_soon(self.environment, 1.0)
-        raise StopUser()
+        _idle()
 
     def _exam(self, number, code):
         started = time.time()
@@ -267,7 +273,7 @@ class SaveHammer(_Hammer):
     def on_start(self):
         row = next(SESSIONS, None)
         if row is None:
-            raise StopUser()
+            _idle()
         self.headers = self._cookies(*row)
         self.rng = random.Random(row[0])
         self._arrive()
@@ -292,7 +298,7 @@ class StartHammer(_Hammer):
             if state["pool_empty"] is None:
                 state["pool_empty"] = state["window_end"] = time.time()
                 _quit_soon(self.environment, 2.0)
-            raise StopUser()
+            _idle()
 
         def check(r):
             location = r.headers.get("location") or ""

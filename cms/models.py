@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import AbstractGroupApprovalTask, Page
 
 
 class HomePage(Page):
@@ -105,3 +105,49 @@ class RegulationPage(Page):
 
     class Meta:
         verbose_name = _("regulation")
+
+
+class JurisdictionApprovalTask(AbstractGroupApprovalTask):
+    """审核: approval by the chosen groups, limited to the approvers of the round's own bureau (or
+    a bureau above it). An approver of a neighbouring county sees no approve action."""
+
+    def _covers(self, obj, user) -> bool:
+        from supervision.scoping import user_jurisdiction
+
+        if user.is_superuser:
+            return True
+        plan = getattr(getattr(obj, "specific", obj), "plan", None)
+        if plan is None:
+            return True
+        own = user_jurisdiction(user)
+        return own is not None and plan.jurisdiction.path.startswith(own.path)
+
+    def user_can_access_editor(self, obj, user):
+        return super().user_can_access_editor(obj, user) and self._covers(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return super().locked_for_user(obj, user) or not self._covers(obj, user)
+
+    def get_actions(self, obj, user):
+        return super().get_actions(obj, user) if self._covers(obj, user) else []
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        from supervision.scoping import user_jurisdiction
+
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        own = user_jurisdiction(user)
+        if user.is_superuser:
+            return states
+        if own is None:
+            return states.none()
+        allowed = ResultsPage.objects.filter(plan__jurisdiction__path__startswith=own.path).values_list("pk", flat=True)
+        other = ResultsPage.objects.exclude(pk__in=allowed).values_list("pk", flat=True)
+        return states.exclude(workflow_state__object_id__in=[str(pk) for pk in other])
+
+    @classmethod
+    def get_description(cls):
+        return _("Approvers of the round's own bureau (or a bureau above it) approve")
+
+    class Meta:
+        verbose_name = _("jurisdiction approval task")
+        verbose_name_plural = _("jurisdiction approval tasks")

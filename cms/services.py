@@ -40,9 +40,9 @@ def results_index_ensure():
     """The results index under the home page, with the approvers' workflow on it: every results
     page below is approved by an approver (审核人) before it goes live."""
     from django.contrib.auth.models import Group
-    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
-    from .models import ResultsIndexPage
+    from .models import JurisdictionApprovalTask, ResultsIndexPage
 
     home = home_page_ensure()
     index = ResultsIndexPage.objects.child_of(home).first()
@@ -51,7 +51,7 @@ def results_index_ensure():
                                                          intro="依据第75号令第十五条公布监督抽查考核结果。"))
     workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     if created or not workflow.workflow_tasks.exists():
-        task = GroupApprovalTask.objects.create(name="审核人审核")
+        task = JurisdictionApprovalTask.objects.create(name="本辖区审核人审核")
         group, _ = Group.objects.get_or_create(name=APPROVERS_GROUP)
         task.groups.set([group])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)

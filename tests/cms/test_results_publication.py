@@ -125,3 +125,17 @@ def test_publish_from_the_console(staff, closed_plan, client_for):
     assert ResultsPage.objects.filter(plan=closed_plan, live=False).exists()
     other = client_for(staff.operator_b)
     assert other.post(reverse("cms_publish_results", args=[closed_plan.pk])).status_code == 404
+
+
+def test_only_approvers_of_the_rounds_bureau_can_approve(staff, tree, closed_plan):
+    from tests.factories import make_staff
+
+    approver_b = make_staff("ap-b", "approver", tree.county_b).user
+    page = results_publish(actor=staff.operator_a, plan=closed_plan)
+    task = page.current_workflow_task
+    assert [a[0] for a in task.get_actions(page, staff.approver_a)][:2] == ["reject", "approve"]
+    assert task.get_actions(page, approver_b) == []
+    assert not task.user_can_access_editor(page, approver_b)
+    assert task.get_task_states_user_can_moderate(staff.approver_a).exists()
+    assert not task.get_task_states_user_can_moderate(approver_b).exists()
+    assert task.get_actions(page, staff.operator_a) == []  # operators draft, approvers approve

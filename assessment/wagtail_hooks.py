@@ -2,7 +2,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from .panels import RoundsPanel
 from .viewsets import AssessmentViewSetGroup
+
+
+@hooks.register("construct_homepage_panels")
+def add_rounds_panel(request, panels):
+    if request.user.has_perm("assessment.view_samplingplan"):
+        panels.append(RoundsPanel(request))
 
 
 @hooks.register("register_admin_viewset")

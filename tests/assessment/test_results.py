@@ -98,3 +98,17 @@ def test_results_page_and_closing_the_round(staff, tree, client_for):
     assert 'type="application/json" data-chart="chart-county"' in page
     assert "vendor/plotly/plotly.min.js" in page and "cdn" not in page.lower()
     assert "只有一个县（区）参加" in page
+
+
+def test_dashboard_shows_rounds_and_the_trend_chart(staff, tree, client_for):
+    from django.urls import reverse
+
+    session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=3)
+    ticket = Ticket.objects.get(pk=issued[0].ticket.pk)
+    attempt_service.attempt_submit(attempt=attempt_service.attempt_start(ticket=ticket))
+    link = reverse("plans:inspect", args=[session.plan.pk])
+    page = client_for(staff.overseer).get(reverse("wagtailadmin_home")).content.decode()
+    assert link in page and 'data-chart="chart-trend"' in page
+    assert "vendor/plotly/plotly.min.js" in page
+    other = client_for(staff.operator_b).get(reverse("wagtailadmin_home")).content.decode()
+    assert link not in other

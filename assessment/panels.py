@@ -1,0 +1,41 @@
+"""The dashboard panel of the 抽查考核 side: recent rounds and the pass-rate trend."""
+
+from django.forms import Media
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from wagtail.admin.ui.components import Component
+
+from supervision.scoping import scope_queryset
+
+from .models import PlanStatus, SamplingPlan
+
+TREND_ROUNDS = 6
+
+
+class RoundsPanel(Component):
+    name = "rounds"
+    order = 20
+    template_name = "assessment/panels/rounds.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    @property
+    def media(self):
+        return Media(js=[static("vendor/plotly/plotly.min.js"), static("js/charts.js")])
+
+    def get_context_data(self, parent_context=None):
+        from .charts import pass_rate_chart
+        from .services.results import round_results
+
+        plans = list(scope_queryset(SamplingPlan.objects.select_related("jurisdiction"), user=self.request.user).order_by("-year", "-batch", "-pk")[:10])
+        finished = [p for p in plans if p.status in (PlanStatus.DRAWN, PlanStatus.CLOSED)][:TREND_ROUNDS]
+        rates = []
+        for plan in reversed(finished):
+            outcome = round_results(plan)
+            if outcome.overall_people.total:
+                rate = outcome.overall_people
+                rate.label = f"{plan.year}-{plan.batch} {plan.jurisdiction.name}"
+                rates.append(rate)
+        chart = pass_rate_chart(rates, _("Pass rate of assessed people by round, with 95 percent intervals")) if rates else None
+        return {"plans": plans, "chart": chart}

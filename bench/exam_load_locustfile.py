@@ -9,11 +9,12 @@ JSON to $EXAM_LOAD_OUT when locust stops, so bench/exam_load.py computes its own
   all log in and start within 60 s); then one POST /exam/attempt/save/ every $EXAM_LOAD_SAVE_EVERY s
   until $EXAM_LOAD_EXAM_SECONDS after its own start, then POST /exam/attempt/ action=submit with its
   answers, GET /exam/result/, and it stops. When every candidate is done, locust quits.
-- BaselineHammer, StartHammer, SaveHammer (the capacity phases, closed loop at a fixed concurrency):
-  every user waits until all are spawned, then POSTs as fast as answers come back, for
-  $EXAM_LOAD_WINDOW seconds (StartHammer: until the pool of logged-in, not yet started tickets runs
-  out, or the window ends). All three send the same kind of request: a form body, the session and
-  CSRF cookies, an X-CSRFToken header; only the path differs.
+- Capacity (closed loop at a fixed concurrency): every user waits until all are spawned, then
+  POSTs as fast as answers come back, in $EXAM_LOAD_ROUNDS rounds of three $EXAM_LOAD_SLOT-second
+  slots: the bare view, starts (each on the next logged-in, not yet started ticket of
+  $EXAM_LOAD_SESSIONS), saves (on the attempt the user started). Interleaving the three makes a
+  change in background load on a shared machine hit all three alike. All three send the same kind
+  of request: a form body, cookies, an X-CSRFToken header; only the path differs.
 """
 
 if __name__ == "__main__":  # pragma: no cover
@@ -35,7 +36,6 @@ from locust import FastHttpUser, constant, events, task  # noqa: E402
 OUT = os.environ.get("EXAM_LOAD_OUT", "/tmp/exam_load_out.json")
 EXAM_SECONDS = float(os.environ.get("EXAM_LOAD_EXAM_SECONDS", "60"))
 SAVE_EVERY = float(os.environ.get("EXAM_LOAD_SAVE_EVERY", "15"))
-WINDOW = float(os.environ.get("EXAM_LOAD_WINDOW", "15"))
 USERS = int(os.environ.get("EXAM_LOAD_USERS", "1"))
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -76,20 +76,6 @@ def _idle():
 
 def _quit_soon(environment, delay=0.2):
     gevent.spawn_later(delay, environment.runner.quit)
-
-
-def _arrived(environment):
-    """A capacity user is ready; the last one opens the measuring window for everyone."""
-    state["done"] += 1
-    if state["done"] == USERS and not go.is_set():
-        state["window_start"] = time.time()
-        go.set()
-
-        def close():
-            state["window_end"] = state["window_end"] or time.time()
-            environment.runner.quit()
-
-        gevent.spawn_later(WINDOW, close)
 
 
 def _read_csv(env_name):
@@ -211,32 +197,30 @@ class Candidate(FastHttpUser):
 
 # ---------------------------------------------------------------------------------- capacity
 
+ROUNDS = int(os.environ.get("EXAM_LOAD_ROUNDS", "3"))
+SLOT = float(os.environ.get("EXAM_LOAD_SLOT", "5"))
+ORDER = ("baseline", "start", "save")
+BASELINE = "POST /bench/baseline/ (bare view, 1 upsert)"
+START = "POST /exam/start/"
+SAVE = "POST /exam/attempt/save/"
+_keys = iter(range(1, 1_000_000))
 
-class _Hammer(FastHttpUser):
-    abstract = True
-    wait_time = constant(0)
-    network_timeout = 120.0
-    connection_timeout = 120.0
-    path = ""
-    name = ""
 
-    def _cookies(self, session_key, csrf):
-        self.client.cookiejar.clear()
-        cookie = f"csrftoken={csrf}" + (f"; sessionid={session_key}" if session_key else "")
-        return {**FORM, "Cookie": cookie, "X-CSRFToken": csrf}
+def _open_slots(environment):
+    """All users are ready: lay out ROUNDS × (baseline, start, save) slots of SLOT seconds."""
+    t = time.time() + 0.5
+    state["slots"] = [[kind, t + (r * len(ORDER) + i) * SLOT, t + (r * len(ORDER) + i + 1) * SLOT]
+                      for r in range(ROUNDS) for i, kind in enumerate(ORDER)]
+    state["window_start"], state["window_end"] = state["slots"][0][1], state["slots"][-1][2]
+    go.set()
+    gevent.spawn_later(state["window_end"] - time.time() + 0.5, environment.runner.quit)
 
-    def _arrive(self):
-        _arrived(self.environment)
-        go.wait()
 
-    def _post(self, fields, headers, check):
-        with self.client.post(self.path, name=self.name, data=urlencode(fields), headers=headers,
-                              catch_response=True, allow_redirects=False) as r:
-            problem = check(r)
-            if problem:
-                r.failure(problem)
-            else:
-                r.success()
+def _slot(now):
+    for kind, begin, end in state.get("slots") or ():
+        if begin <= now < end:
+            return kind, end
+    return None, None
 
 
 def _json_saved(r):
@@ -245,65 +229,63 @@ def _json_saved(r):
     return None
 
 
-class BaselineHammer(_Hammer):
-    """The bare view: one upsert, behind the same middleware, posted like a save."""
+def _started(r):
+    location = r.headers.get("location") or ""
+    if r.status_code != 302 or not location.endswith("/exam/attempt/"):
+        return f"HTTP {r.status_code} to {location!r}, expected 302 to /exam/attempt/"
+    return None
 
-    path, name = "/bench/baseline/", "POST /bench/baseline/ (bare view, 1 upsert)"
+
+class Capacity(FastHttpUser):
+    """Closed loop, no think time. In the baseline slots it posts the bare view; in the start slots
+    it starts the next logged-in ticket of the pool; in the save slots it saves answers on the last
+    attempt it started. Every request: a form body, cookies (csrftoken, and sessionid for the exam),
+    an X-CSRFToken header, no redirect followed."""
+
+    wait_time = constant(0)
+    network_timeout = 120.0
+    connection_timeout = 120.0
 
     def on_start(self):
         self.key = next(_keys)
-        self.headers = self._cookies("", os.environ.get("EXAM_LOAD_CSRF", "x" * 32))
         self.rng = random.Random(self.key)
-        self._arrive()
+        self.csrf = os.environ.get("EXAM_LOAD_CSRF", "x" * 32)
+        self.mine = None  # (session key, csrf) of the attempt this user started last
+        state["done"] += 1
+        if state["done"] == USERS:
+            _open_slots(self.environment)
+        go.wait()
+
+    def _post(self, path, name, fields, session_key, csrf, check):
+        self.client.cookiejar.clear()  # exactly the cookies given, nothing left from a previous answer
+        cookie = f"csrftoken={csrf}" + (f"; sessionid={session_key}" if session_key else "")
+        with self.client.post(path, name=name, data=urlencode(fields), catch_response=True, allow_redirects=False,
+                              headers={**FORM, "Cookie": cookie, "X-CSRFToken": csrf}) as r:
+            problem = check(r)
+            if problem:
+                r.failure(problem)
+            else:
+                r.success()
+            return problem is None
 
     @task
     def hit(self):
-        position = self.rng.randrange(30)
-        self._post({"key": self.key * 30 + position, "answer": self.rng.choice("ABCD")}, self.headers, _json_saved)
-
-
-_keys = iter(range(1, 1_000_000))
-
-
-class SaveHammer(_Hammer):
-    """The hot path: each user holds a logged-in session of a started attempt."""
-
-    path, name = "/exam/attempt/save/", "POST /exam/attempt/save/"
-
-    def on_start(self):
-        row = next(SESSIONS, None)
-        if row is None:
-            _idle()
-        self.headers = self._cookies(*row)
-        self.rng = random.Random(row[0])
-        self._arrive()
-
-    @task
-    def hit(self):
-        self._post({"position": self.rng.randrange(30), "answer": self.rng.choice("AB")}, self.headers, _json_saved)
-
-
-class StartHammer(_Hammer):
-    """Starts: each request takes the next logged-in session whose ticket has not started yet."""
-
-    path, name = "/exam/start/", "POST /exam/start/"
-
-    def on_start(self):
-        self._arrive()
-
-    @task
-    def hit(self):
-        row = next(SESSIONS, None)
-        if row is None:
-            if state["pool_empty"] is None:
-                state["pool_empty"] = state["window_end"] = time.time()
-                _quit_soon(self.environment, 2.0)
-            _idle()
-
-        def check(r):
-            location = r.headers.get("location") or ""
-            if r.status_code != 302 or not location.endswith("/exam/attempt/"):
-                return f"HTTP {r.status_code} to {location!r}, expected 302 to /exam/attempt/"
-            return None
-
-        self._post({}, self._cookies(*row), check)
+        kind, end = _slot(time.time())
+        if kind is None:
+            gevent.sleep(0.005)
+        elif kind == "baseline":
+            self._post("/bench/baseline/", BASELINE, {"key": self.key * 30 + self.rng.randrange(30), "answer": self.rng.choice("ABCD")},
+                       "", self.csrf, _json_saved)
+        elif kind == "start":
+            row = next(SESSIONS, None)
+            if row is None:
+                state["pool_empty"] = state["pool_empty"] or time.time()
+                gevent.sleep(max(0.0, end - time.time()))
+            elif self._post("/exam/start/", START, {}, row[0], row[1], _started):
+                self.mine = row
+        elif self.mine is None:
+            state["no_attempt"] = state.get("no_attempt", 0) + 1
+            gevent.sleep(max(0.0, end - time.time()))
+        else:
+            self._post("/exam/attempt/save/", SAVE, {"position": self.rng.randrange(30), "answer": self.rng.choice("AB")},
+                       self.mine[0], self.mine[1], _json_saved)

@@ -17,7 +17,7 @@ def test_operator_logs_in_and_sees_the_chinese_dashboard(live_server, page):
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
 
-    summary = page.locator(".zl-summary")
+    summary = page.locator("section[aria-labelledby=zl-summary-title]")
     assert "余杭区 · 经办人" in summary.inner_text()
     assert "工作人员" in summary.inner_text()
     menu = page.locator("#wagtail-sidebar, nav").first.inner_text()

@@ -145,3 +145,22 @@ def test_only_approvers_of_the_rounds_bureau_can_approve(staff, tree, closed_pla
     assert task.get_task_states_user_can_moderate(staff.approver_a).exists()
     assert not task.get_task_states_user_can_moderate(approver_b).exists()
     assert task.get_actions(page, staff.operator_a) == []  # operators draft, approvers approve
+
+
+def test_scheduled_publishing(staff, closed_plan, client):
+    """An approved page with a go-live time goes live when `publish_scheduled` runs after it."""
+    import time
+
+    from django.core.management import call_command
+
+    page = results_publish(actor=staff.operator_a, plan=closed_plan).get_latest_revision_as_object()
+    page.go_live_at = timezone.now() + timedelta(seconds=2)
+    page.save_revision(user=staff.operator_a)
+    approve(ResultsPage.objects.get(pk=page.pk), staff.approver_a)
+    call_command("publish_scheduled")
+    assert not ResultsPage.objects.get(pk=page.pk).live  # approved, but scheduled for later
+    time.sleep(2.5)
+    call_command("publish_scheduled")
+    page = ResultsPage.objects.get(pk=page.pk)
+    assert page.live
+    assert client.get(page.url).status_code == 200

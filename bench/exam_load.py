@@ -436,8 +436,8 @@ def main() -> int:
                         help="capacity: seconds measured for each of baseline, start and save (default 15)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="capacity: the window is cut in this many baseline/start/save rounds, interleaved (default 3)")
-    parser.add_argument("--start-pool", type=int, default=3000,
-                        help="tickets logged in for the capacity starts (default 3000; at least --candidates)")
+    parser.add_argument("--start-pool", type=int, default=4000,
+                        help="tickets logged in for the capacity starts (default 4000; at least --candidates)")
     parser.add_argument("--conn-max-age", default=os.environ.get("DB_CONN_MAX_AGE", "60"),
                         help="DB_CONN_MAX_AGE for gunicorn (default: the environment's, else 60 as in base.py)")
     parser.add_argument("--skip-scenario", action="store_true", help="only the capacity phases")
@@ -562,7 +562,7 @@ def main() -> int:
         slot = args.window / args.rounds
         log(f"capacity: {c} users, {args.rounds} rounds of baseline/start/save, {slot:g} s each; {len(pool)} tickets in the start pool")
         results["capacity"] = run_locust(
-            "capacity", "Capacity", env, host=host, users=c, rate=c * 4, run_time=int(3 * args.window + 30),
+            "capacity", "Capacity", env, host=host, users=c, rate=c, run_time=int(3 * args.window + 30),
             workdir=workdir, cpu=cpu,
             extra_env={"EXAM_LOAD_ROUNDS": str(args.rounds), "EXAM_LOAD_SLOT": str(slot),
                        "EXAM_LOAD_CSRF": secrets.token_hex(16), "EXAM_LOAD_SESSIONS": str(workdir / "start_pool.csv")},

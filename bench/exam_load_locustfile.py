@@ -213,7 +213,8 @@ def _open_slots(environment):
                       for r in range(ROUNDS) for i, kind in enumerate(ORDER)]
     state["window_start"], state["window_end"] = state["slots"][0][1], state["slots"][-1][2]
     go.set()
-    gevent.spawn_later(state["window_end"] - time.time() + 0.5, environment.runner.quit)
+    # after the last slot nobody starts a request; quit once those in flight have answered
+    gevent.spawn_later(state["window_end"] - time.time() + 3.0, environment.runner.quit)
 
 
 def _slot(now):
@@ -268,11 +269,17 @@ class Capacity(FastHttpUser):
                 r.success()
             return problem is None
 
+    def _pause(self, until):
+        """Idle until `until`; then drop the kept-alive connection, which gunicorn closes after 2 idle
+        seconds: reusing it just as the server closes it would fail a request for nothing."""
+        gevent.sleep(max(0.0, until - time.time()))
+        self.client.client.close()
+
     @task
     def hit(self):
         kind, end = _slot(time.time())
         if kind is None:
-            gevent.sleep(0.005)
+            self._pause(time.time() + 0.2)
         elif kind == "baseline":
             self._post("/bench/baseline/", BASELINE, {"key": self.key * 30 + self.rng.randrange(30), "answer": self.rng.choice("ABCD")},
                        "", self.csrf, _json_saved)
@@ -280,12 +287,12 @@ class Capacity(FastHttpUser):
             row = next(SESSIONS, None)
             if row is None:
                 state["pool_empty"] = state["pool_empty"] or time.time()
-                gevent.sleep(max(0.0, end - time.time()))
+                self._pause(end)
             elif self._post("/exam/start/", START, {}, row[0], row[1], _started):
                 self.mine = row
         elif self.mine is None:
             state["no_attempt"] = state.get("no_attempt", 0) + 1
-            gevent.sleep(max(0.0, end - time.time()))
+            self._pause(end)
         else:
             self._post("/exam/attempt/save/", SAVE, {"position": self.rng.randrange(30), "answer": self.rng.choice("AB")},
                        self.mine[0], self.mine[1], _json_saved)

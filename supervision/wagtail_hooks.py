@@ -54,3 +54,13 @@ def register_supervision_log_actions(actions):
     actions.register_action("supervision.import_units", _("Import units"), _("Imported production units from a file"))
     actions.register_action("supervision.import_personnel", _("Import personnel"), _("Imported quality staff from a file"))
     actions.register_action("supervision.reveal_id", _("Reveal ID number"), _("Revealed a resident ID number"))
+    for action, label, message in (
+        ("supervision.order_issue", _("Order to correct"), _("Issued an order to correct")),
+        ("supervision.order_evidence", _("Evidence"), _("Recorded evidence of rectification")),
+        ("supervision.order_verify", _("Verify rectification"), _("Verified the rectification and closed the order")),
+        ("supervision.order_refuse", _("Refusal"), _("Recorded that the unit refused to correct")),
+        ("supervision.order_art16", _("Article 16"), _("Recorded rejected advice (Art. 16)")),
+        ("supervision.penalty_decide", _("Penalty"), _("Decided a penalty")),
+        ("supervision.penalty_status", _("Penalty status"), _("Changed a penalty decision's status")),
+    ):
+        actions.register_action(action, label, message)

@@ -254,3 +254,46 @@ def plan_item_analysis(plan: SamplingPlan) -> tuple[list[ItemStats], TestStats |
     complete = matrix[:, ~np.isnan(matrix).any(axis=0)]
     test = item_analysis(complete)[4] if complete.shape[1] > 1 else TestStats(len(attempts), float(totals.mean()), float(totals.std(ddof=1)) if len(attempts) > 1 else 0.0, float("nan"), float("nan"), float("nan"))
     return items, test
+
+
+def rectification_orders_issue(*, actor, plan: SamplingPlan, deadline_days: int = 30) -> list:
+    """Art. 15: every unit whose round result is not passed rectifies at once; its order closes
+    only after its people pass the re-exam. Issued through the register's services."""
+    from django.core.exceptions import ValidationError
+
+    from supervision.models import OrderSource
+    from supervision.services.enforcement import ART_15, order_issue
+
+    from ..models import PlanStatus
+
+    if plan.status != PlanStatus.CLOSED:
+        raise ValidationError(_("Orders follow the results: close the round first."))
+    outcome = round_results(plan)
+    orders = []
+    from supervision.models import ProductionUnit
+
+    units = ProductionUnit.objects.in_bulk([u.unit_id for u in outcome.units if not u.passed])
+    for result in outcome.units:
+        if result.passed:
+            continue
+        failed = [f"{p.name_masked}（{p.role_label}，{'缺考' if p.outcome == 'absent' else '不合格'}）" for p in result.people if p.outcome != "passed"]
+        orders.append(order_issue(
+            actor=actor, unit=units[result.unit_id], source_kind=OrderSource.ASSESSMENT, source_id=plan.pk,
+            source_label=plan.title, requires_resit=True, legal_basis=ART_15, deadline_days=deadline_days,
+            reason=_("Not passed in the supervisory assessment “%(plan)s”: %(people)s. The unit must rectify at once and its staff pass the re-exam.") % {"plan": plan.title, "people": "；".join(failed)},
+        ))
+    return orders
+
+
+def resit_report(attempt: Attempt) -> None:
+    """After a re-sit is graded: if every sampled person of the unit has now passed, tell the
+    register, so the unit's order can close."""
+    from supervision.services.enforcement import order_record_resit
+
+    ticket = attempt.ticket
+    plan = ticket.session.plan
+    unit_id = ticket.person.unit_id
+    latest = _latest_attempts(plan)
+    unit_tickets = Ticket.objects.filter(session__plan=plan, person__unit_id=unit_id).values_list("pk", flat=True)
+    passed = all(latest.get(pk) is not None and latest[pk].passed for pk in unit_tickets)
+    order_record_resit(unit_id=unit_id, source_id=plan.pk, passed=passed)

@@ -1,3 +1,14 @@
+from .enforcement import (
+    FINE_MAX_YUAN,
+    FINE_MIN_YUAN,
+    DecisionKind,
+    DecisionStatus,
+    OrderEvidence,
+    OrderSource,
+    OrderStatus,
+    PenaltyDecision,
+    RectificationOrder,
+)
 from .imports import ImportJob, ImportKind, ImportStatus
 from .jurisdiction import Jurisdiction, JurisdictionLevel
 from .register import (
@@ -14,6 +25,8 @@ from .register import (
 from .staff import StaffProfile, StaffRole
 
 __all__ = [
+    "FINE_MAX_YUAN", "FINE_MIN_YUAN", "DecisionKind", "DecisionStatus", "OrderEvidence", "OrderSource",
+    "OrderStatus", "PenaltyDecision", "RectificationOrder",
     "Catalogue", "ImportJob", "ImportKind", "ImportStatus", "Jurisdiction", "JurisdictionLevel", "Person", "PersonRole", "ProductCategory",
     "ProductionUnit", "Qualification", "QualificationKind", "SizeClass", "StaffProfile", "StaffRole",
     "UnitStatus",

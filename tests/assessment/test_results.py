@@ -112,3 +112,41 @@ def test_dashboard_shows_rounds_and_the_trend_chart(staff, tree, client_for):
     assert "vendor/plotly/plotly.min.js" in page
     other = client_for(staff.operator_b).get(reverse("wagtailadmin_home")).content.decode()
     assert link not in other
+
+
+def test_failed_units_get_orders_and_a_passed_resit_lets_them_close(staff, tree):
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from assessment.models import ExamSession
+    from assessment.services.sampling import plan_close
+    from supervision.models import OrderStatus, RectificationOrder
+    from supervision.services.enforcement import evidence_submit, order_verify
+
+    session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=3)
+    tickets = [Ticket.objects.get(pk=i.ticket.pk) for i in issued]
+    for ticket in tickets:  # everyone sits and fails (answers nothing)
+        attempt_service.attempt_submit(attempt=attempt_service.attempt_start(ticket=ticket))
+    ExamSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(minutes=1))
+    plan = plan_close(actor=staff.operator_a, plan=session.plan)
+    orders = results.rectification_orders_issue(actor=staff.operator_a, plan=plan)
+    assert len(orders) == len({t.person.unit_id for t in tickets}) and all(o.requires_resit for o in orders)
+    assert results.rectification_orders_issue(actor=staff.operator_a, plan=plan) == orders  # idempotent
+    order = orders[0]
+    evidence_submit(actor=staff.operator_a, order=order, file=SimpleUploadedFile("r.pdf", b"x"), description="培训记录")
+    # The re-sit: a new session window for the unit's people, and this time they pass.
+    ExamSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=2))
+    unit_tickets = [t for t in tickets if t.person.unit_id == order.unit_id]
+    for number, ticket in enumerate(unit_tickets):
+        attempt_service.ticket_grant_resit(actor=staff.operator_a, ticket=ticket, reason="补考")
+        ticket.refresh_from_db()
+        resit = attempt_service.attempt_start(ticket=ticket)
+        answers = {p: attempt_service.to_shown_letters(i, QuestionVersion.objects.get(pk=i["v"]).answer) for p, i in enumerate(resit.paper)}
+        attempt_service.attempt_save_answers(attempt=resit, answers=answers)
+        attempt_service.attempt_submit(attempt=resit)
+        order.refresh_from_db()
+        assert order.resit_passed == (number == len(unit_tickets) - 1)  # only when everyone has passed
+    order_verify(actor=staff.operator_a, order=order)
+    assert RectificationOrder.objects.get(pk=order.pk).status == OrderStatus.VERIFIED

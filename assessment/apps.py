@@ -7,7 +7,12 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
+        from supervision.history import register_history_provider
         from supervision.models import StaffRole
+
+        from .services.results import unit_assessment_history
+
+        register_history_provider(unit_assessment_history)
         from supervision.roles import extend_role_permissions
 
         read = [

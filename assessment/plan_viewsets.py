@@ -124,6 +124,7 @@ class SamplingPlanViewSet(console.ScopedModelViewSet):
             path("session/<int:pk>/<int:session_pk>/board/", plan_views.session_board_view, name="session_board"),
             path("results/<int:pk>/", plan_views.plan_results_view, name="results"),
             path("close/<int:pk>/", plan_views.plan_close_view, name="close"),
+            path("orders/<int:pk>/", plan_views.plan_orders_view, name="orders"),
             path("ticket/<int:pk>/<int:ticket_pk>/<str:action>/", plan_views.ticket_action_view, name="ticket_action"),
         ]
 

@@ -10,6 +10,7 @@ from . import console
 from .filters import PersonFilterSet, UnitFilterSet
 from .forms import PersonForm, UnitForm
 from .models import ImportJob, Person, ProductionUnit
+from .history import unit_history
 from .personal_data import phone_mask
 from .selectors import unit_findings, units_with_findings
 from .services.units import person_may_reveal, person_save, unit_save
@@ -45,6 +46,7 @@ class UnitInspectView(console.ScopedInspectView):
             "people": people,
             "may_reveal": bool(people) and person_may_reveal(actor=self.request.user, person=people[0]),
             "can_edit": self.permission_policy.user_has_permission(self.request.user, "change"),
+            "history": unit_history(unit),
         })
         return context
 

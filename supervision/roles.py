@@ -28,6 +28,8 @@ _READ = [
     "supervision.view_person",
     "supervision.view_importjob",
     "supervision.view_productcategory",
+    "supervision.view_rectificationorder",
+    "supervision.view_penaltydecision",
 ]
 _REGISTER = [
     "supervision.add_productionunit",
@@ -37,6 +39,8 @@ _REGISTER = [
     "supervision.delete_qualification",
     "supervision.change_person",
     "supervision.add_importjob",
+    "supervision.add_rectificationorder",
+    "supervision.change_rectificationorder",
 ]
 
 # Permissions by role, as "app_label.codename". Overseers only read (DESIGN.md §1).

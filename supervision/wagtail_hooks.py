@@ -17,6 +17,13 @@ def register_register_section():
     return RegisterViewSetGroup()
 
 
+@hooks.register("register_admin_viewset")
+def register_enforcement_section():
+    from .enforcement_viewsets import EnforcementViewSetGroup
+
+    return EnforcementViewSetGroup()
+
+
 @hooks.register("construct_homepage_panels")
 def add_jurisdiction_summary(request, panels):
     panels.insert(0, JurisdictionSummaryPanel(request))

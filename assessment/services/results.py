@@ -297,3 +297,17 @@ def resit_report(attempt: Attempt) -> None:
     unit_tickets = Ticket.objects.filter(session__plan=plan, person__unit_id=unit_id).values_list("pk", flat=True)
     passed = all(latest.get(pk) is not None and latest[pk].passed for pk in unit_tickets)
     order_record_resit(unit_id=unit_id, source_id=plan.pk, passed=passed)
+
+
+def unit_assessment_history(unit) -> list:
+    """The unit's sittings, for its history on the unit page (registered in apps.ready)."""
+    from django.urls import reverse
+
+    from supervision.history import HistoryEntry
+
+    entries = []
+    for attempt in Attempt.objects.filter(ticket__person__unit=unit, status=AttemptStatus.SUBMITTED).select_related("ticket__person", "ticket__session__plan"):
+        outcome = _("Passed") if attempt.passed else _("Not passed")
+        text = f"{attempt.ticket.session.plan.title} · {name_mask(attempt.ticket.person.name)}（{attempt.ticket.person.get_role_display()}）· {attempt.score} · {outcome}"
+        entries.append(HistoryEntry(attempt.submitted_at, _("Assessment"), text, reverse("plans:inspect", args=[attempt.ticket.session.plan_id])))
+    return entries

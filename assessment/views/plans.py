@@ -271,3 +271,16 @@ def plan_close_view(request, pk: int):
         return response
     _run(request, plan, lambda: sampling.plan_close(actor=request.user, plan=plan), _("The round is closed: results are final and can be published."))
     return redirect("plans:inspect", plan.pk)
+
+
+def plan_orders_view(request, pk: int):
+    """Art. 15: orders to rectify for every unit of the closed round that did not pass."""
+    from ..services.results import rectification_orders_issue
+
+    plan = _plan(request, pk)
+    if response := _post_only(request):
+        return response
+    orders = _run(request, plan, lambda: rectification_orders_issue(actor=request.user, plan=plan), _("Orders to rectify issued to the units that did not pass."))
+    if orders is not None:
+        messages.info(request, _("%(n)s units have an order to rectify.") % {"n": len(orders)})
+    return redirect("plans:inspect", plan.pk)

@@ -19,7 +19,7 @@ def _county_objects(tree, staff, county, operator):
     from supervision.fake_register import person_rows, unit_rows
     from supervision.models import ImportJob, Person, ProductionUnit
     from supervision.services.import_jobs import import_job_create
-    from tests.factories import import_people, import_units, unit_file
+    from tests.factories import import_people, import_units, make_staff, unit_file
 
     rows = unit_rows(1, [county.code], seed=county.pk)
     assert import_units(rows, county).ok
@@ -32,7 +32,14 @@ def _county_objects(tree, staff, county, operator):
     from assessment.models import ConflictDeclaration
 
     conflict = ConflictDeclaration.objects.create(staff=StaffProfile.objects.get(user=operator), unit=unit, reason="亲属")
+    from supervision.models import OrderSource
+    from supervision.services.enforcement import order_issue, warning_issue
+
+    order = order_issue(actor=operator, unit=unit, reason="x", legal_basis="y", source_kind=OrderSource.REGISTER)
+    decision = warning_issue(actor=staff.approver_a if county == tree.county_a else make_staff(f"ap-{county.code}", "approver", county).user, order=order, facts="x")
     return {
+        "supervision.rectificationorder": order,
+        "supervision.penaltydecision": decision,
         "assessment.conflictdeclaration": conflict,
         "assessment.samplingplan": plan,
         "supervision.jurisdiction": county,
@@ -54,14 +61,14 @@ def objects(tree, staff):
 # Views that change data: an overseer must never reach them.
 WRITE_VIEWS = {
     "edit", "delete", "add", "copy", "reveal", "confirm", "action", "withdraw", "session_create",
-    "session_tickets", "session_examiners", "ticket_reissue", "ticket_action", "close",
+    "session_tickets", "session_examiners", "ticket_reissue", "ticket_action", "close", "status", "orders",
 }
 # Views every reader of the object gets.
 READ_VIEWS = {"inspect", "history", "history_results", "usage"}
 # Example values for URL arguments other than the object's pk.
 OBJECT_URL_ARGS = {"action": "submit", "session_pk": 1, "selection_pk": 1, "ticket_pk": 1}
 # ticket_action's "action" is one of its own.
-ACTION_FOR = {"ticket_action": "extend"}
+ACTION_FOR = {"ticket_action": "extend", "action": "verify"}
 
 
 def our_viewsets():
@@ -80,7 +87,7 @@ def object_urls(viewset, obj):
         converters = pattern.pattern.converters
         if "pk" in converters:
             kwargs = {name: OBJECT_URL_ARGS.get(name, obj.pk) for name in converters}
-            if "action" in kwargs and pattern.name in ACTION_FOR:
+            if "action" in kwargs and pattern.name in ACTION_FOR and viewset.url_namespace != "plans":
                 kwargs["action"] = ACTION_FOR[pattern.name]
             kwargs["pk"] = obj.pk
             urls.append((pattern.name, reverse(f"{viewset.url_namespace}:{pattern.name}", kwargs=kwargs)))

@@ -66,6 +66,7 @@ def results_snapshot(plan) -> dict:
 
     outcome = round_results(plan)
     draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    statuses = rectification_statuses(plan)
 
     def rate(r):
         return {"label": r.label, "passed": r.passed, "total": r.total, "low": round(r.low, 4), "high": round(r.high, 4)}
@@ -75,6 +76,7 @@ def results_snapshot(plan) -> dict:
         "units": [
             {
                 "name": u.name, "uscc": u.uscc, "county": u.county, "passed": u.passed,
+                "rectification": "" if u.passed else statuses.get(u.unit_id, "rectifying"),
                 "people": [{"name": p.name_masked, "role": p.role_label, "outcome": p.outcome} for p in u.people],
             }
             for u in outcome.units
@@ -87,6 +89,7 @@ def results_snapshot(plan) -> dict:
         "charts": {
             "chart-county": pass_rate_chart(outcome.by_county, "各县（区）单位合格率（含 95% 置信区间）"),
             "chart-scores": score_chart(outcome.scores, outcome.pass_mark_percent),
+            **({"chart-rectification": rectification_chart(statuses)} if statuses else {}),
         },
         "draw": {
             "frame_sha256": draw.frame.sha256 if draw else "", "frame_size": draw.frame.size if draw else 0,
@@ -96,6 +99,45 @@ def results_snapshot(plan) -> dict:
         },
         "frame_csv": draw.frame.csv_text if draw else "",
     }
+
+
+RECTIFICATION_LABELS = {"rectifying": "整改中", "rectified": "已整改", "penalised": "已处罚"}
+
+
+def rectification_statuses(plan) -> dict[int, str]:
+    """Per failed unit: rectifying, rectified or penalised, from the register's orders."""
+    from supervision.models import DecisionKind, OrderSource, OrderStatus, RectificationOrder
+
+    statuses = {}
+    orders = RectificationOrder.objects.filter(source_kind=OrderSource.ASSESSMENT, source_id=plan.pk).prefetch_related("decisions")
+    for order in orders:
+        if any(d.kind == DecisionKind.FINE for d in order.decisions.all()):
+            statuses[order.unit_id] = "penalised"
+        elif order.status == OrderStatus.VERIFIED:
+            statuses[order.unit_id] = "rectified"
+        else:
+            statuses[order.unit_id] = "rectifying"
+    return statuses
+
+
+def rectification_chart(statuses: dict[int, str]) -> str:
+    import plotly.graph_objects as go
+
+    from assessment.charts import _layout
+
+    labels = list(RECTIFICATION_LABELS)
+    fig = go.Figure(go.Bar(x=[RECTIFICATION_LABELS[k] for k in labels], y=[sum(1 for v in statuses.values() if v == k) for k in labels], marker_color="#0b4f8a"))
+    fig.update_yaxes(title="单位数")
+    return _layout(fig, "不合格单位整改进度")
+
+
+@transaction.atomic
+def results_rectification_refresh(*, actor, plan):
+    """The public page shows each failed unit's rectification status; an update is a new revision
+    of the published page (approved like the first), never a rewrite."""
+    from django.utils import timezone
+
+    return results_publish(actor=actor, plan=plan, reason=f"整改状态更新（{timezone.localdate():%Y-%m-%d}）")
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from assessment.models import SamplingPlan
 from supervision.scoping import get_in_scope_or_404
 
-from .services import results_publish
+from .services import results_publish, results_rectification_refresh
 
 
 def publish_results_view(request, plan_pk: int):
@@ -24,3 +24,16 @@ def publish_results_view(request, plan_pk: int):
         messages.success(request, _("A results page was drafted and sent to the approvers. It goes live when an approver approves it."))
         return redirect("wagtailadmin_pages:edit", page.pk)
     return redirect("plans:inspect", plan.pk)
+
+
+def refresh_rectification_view(request, plan_pk: int):
+    plan = get_in_scope_or_404(SamplingPlan.objects.select_related("jurisdiction"), user=request.user, pk=plan_pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        page = results_rectification_refresh(actor=request.user, plan=plan)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        return redirect("plans:inspect", plan.pk)
+    messages.success(request, _("A new revision with the rectification statuses was sent to the approvers."))
+    return redirect("wagtailadmin_pages:edit", page.pk)

@@ -31,3 +31,36 @@ class JurisdictionSummaryPanel(Component):
             (_("Staff"), scope_queryset(StaffProfile.objects.all(), user=user).count(), reverse("staff:index")),
         ]
         return {"profile": profile, "counts": counts, "is_superuser": user.is_superuser}
+
+
+class EnforcementPanel(Component):
+    """What is due this week and what is overdue, per county; an overseer sees the counties below."""
+
+    name = "enforcement"
+    order = 30
+    template_name = "supervision/panels/enforcement.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        from datetime import timedelta
+
+        from django.db.models import Count, Q
+        from django.utils import timezone
+
+        from .models import OrderStatus, RectificationOrder
+
+        today = timezone.localdate()
+        open_statuses = [OrderStatus.ISSUED, OrderStatus.EVIDENCE]
+        rows = (
+            scope_queryset(RectificationOrder.objects.all(), user=self.request.user)
+            .values("unit__county__name", "unit__county_id")
+            .annotate(
+                due=Count("pk", filter=Q(status__in=open_statuses, deadline__gte=today, deadline__lte=today + timedelta(days=7))),
+                overdue=Count("pk", filter=Q(status=OrderStatus.OVERDUE)),
+                open=Count("pk", filter=Q(status__in=[*open_statuses, OrderStatus.OVERDUE])),
+            )
+            .order_by("unit__county__name")
+        )
+        return {"rows": [r for r in rows if r["open"]], "index": reverse("orders:index")}

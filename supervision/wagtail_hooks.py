@@ -6,7 +6,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
 from .models import Jurisdiction
-from .panels import JurisdictionSummaryPanel
+from .panels import EnforcementPanel, JurisdictionSummaryPanel
 from .viewsets import RegisterViewSetGroup, TreeFromFilePermissionPolicy
 
 register_permission_policy(Jurisdiction, TreeFromFilePermissionPolicy(Jurisdiction), exact_class=True)
@@ -27,6 +27,8 @@ def register_enforcement_section():
 @hooks.register("construct_homepage_panels")
 def add_jurisdiction_summary(request, panels):
     panels.insert(0, JurisdictionSummaryPanel(request))
+    if request.user.has_perm("supervision.view_rectificationorder"):
+        panels.append(EnforcementPanel(request))
 
 
 class PublicSiteMenuItem(MenuItem):

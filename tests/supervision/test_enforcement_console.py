@@ -76,3 +76,11 @@ def test_overdue_command(staff, order, capsys):
 
     call_command("mark_overdue_orders")
     assert "0" in capsys.readouterr().out
+
+
+def test_dashboard_shows_due_and_overdue_per_county_for_the_overseer(staff, order, client_for):
+    svc.orders_mark_overdue(today=order.deadline + timedelta(days=1))
+    page = client_for(staff.overseer).get(reverse("wagtailadmin_home")).content.decode()
+    assert "余杭区" in page and "due=overdue" in page
+    other = client_for(staff.operator_b).get(reverse("wagtailadmin_home")).content.decode()
+    assert "due=overdue" not in other

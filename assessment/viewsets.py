@@ -12,7 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from .forms import QuestionForm
 from .plan_viewsets import ConflictDeclarationViewSet, SamplingPlanViewSet
-from .models import Blueprint, KnowledgeArea, Question, QuestionStatus, QuestionType, QuestionVersion, RoleScope
+from .models import Blueprint, KnowledgeArea, Question, QuestionStatus, QuestionType, RoleScope
 from .services.bank import question_create, question_update
 from .views import bank as bank_views
 

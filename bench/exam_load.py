@@ -224,6 +224,26 @@ def start_gunicorn(env: dict, port: int, args, logfile: Path) -> subprocess.Pope
     raise SystemExit(f"exam_load: gunicorn did not answer within 60 s:\n{logfile.read_text()[-3000:]}")
 
 
+def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
+    """A private, memory-only redis-server on a free 127.0.0.1 port (never a shared one)."""
+    port = free_port()
+    command = [shutil.which("redis-server") or "redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+               "--appendonly", "no", "--dir", str(workdir), "--daemonize", "no", "--loglevel", "warning"]
+    proc = subprocess.Popen(command, stdout=open(workdir / "redis.log", "ab"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return proc, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.2)
+    stop_process(proc)
+    raise SystemExit("exam_load: redis-server did not start")
+
+
 def stop_process(proc: subprocess.Popen | None, timeout: float = 15) -> None:
     if proc is None or proc.poll() is not None:
         return
@@ -242,16 +262,18 @@ class CpuMeter:
     backends of this run's database and the server's own processes), locust, and everything else
     on the machine (other people's work included: this machine may be shared)."""
 
-    GROUPS = ("app (gunicorn)", "database (postgres)", "load generator (locust)")
+    GROUPS = ("app (gunicorn)", "database (postgres)", "cache (redis)", "load generator (locust)")
 
-    def __init__(self, gunicorn_pid: int, locust_pid: int):
-        self.gunicorn_pid, self.locust_pid = gunicorn_pid, locust_pid
+    def __init__(self, pids: dict[str, int | None]):
+        self.pids = pids  # group -> the pid of a process tree started by this run
 
     def snapshot(self) -> dict:
         import psutil
 
         mine: dict[int, str] = {}
-        for group, pid in ((self.GROUPS[0], self.gunicorn_pid), (self.GROUPS[2], self.locust_pid)):
+        for group, pid in self.pids.items():
+            if pid is None:
+                continue
             try:
                 parent = psutil.Process(pid)
                 for p in (parent, *parent.children(recursive=True)):
@@ -287,6 +309,8 @@ class CpuMeter:
             used[group] += spent - (before[1] if before and before[0] == group else 0.0)
         busy = (last["busy"] - first["busy"]) / seconds
         result = {k: v / seconds for k, v in used.items()}
+        if not any(group == "cache (redis)" for group, _t in last["pids"].values()):
+            result.pop("cache (redis)")
         result["everything else"] = max(0.0, busy - sum(result.values()))
         result["machine busy"] = busy
         return result
@@ -313,7 +337,7 @@ def run_locust(phase: str, user_class: str, env: dict, *, host: str, users: int,
     with open(logfile, "wb") as log_out:
         proc = subprocess.Popen(command, env=child_env, cwd=ROOT, stdout=log_out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
-        meter = CpuMeter(cpu[0], proc.pid) if cpu is not None else None
+        meter = CpuMeter({**cpu, "load generator (locust)": proc.pid}) if cpu is not None else None
         snapshots = [meter.snapshot()] if meter else []
         hard_deadline = time.monotonic() + run_time + 90
         while proc.poll() is None:
@@ -434,12 +458,18 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=64, help="users of the capacity phases (default 64)")
     parser.add_argument("--window", type=float, default=15,
                         help="capacity: seconds measured for each of baseline, start and save (default 15)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="capacity: the window is cut in this many baseline/start/save rounds, interleaved (default 3)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="capacity: the window is cut in this many baseline/start/save rounds, interleaved (default 5)")
     parser.add_argument("--start-pool", type=int, default=4000,
                         help="tickets logged in for the capacity starts (default 4000; at least --candidates)")
     parser.add_argument("--conn-max-age", default=os.environ.get("DB_CONN_MAX_AGE", "60"),
                         help="DB_CONN_MAX_AGE for gunicorn (default: the environment's, else 60 as in base.py)")
+    parser.add_argument("--cache", choices=["auto", "redis", "locmem"], default="auto",
+                        help="Django's cache: a private redis-server on a free port (REDIS_URL, as in production) or "
+                             "local memory per process; auto (default): redis when redis-server is installed")
+    parser.add_argument("--session-engine", default="",
+                        help="SESSION_ENGINE for this run (default: the project's, Django's database sessions), e.g. "
+                             "django.contrib.sessions.backends.cached_db")
     parser.add_argument("--skip-scenario", action="store_true", help="only the capacity phases")
     parser.add_argument("--wait-quiet", type=int, default=60,
                         help="before the measured phases, wait up to this many seconds for other processes to leave "
@@ -488,11 +518,18 @@ def main() -> int:
         "SECURE_SSL_REDIRECT": "0",
         "EXAM_LOAD_STATIC_ROOT": str(static_root),
     }
-    env.pop("REDIS_URL", None)  # the cache stays per process (locmem); see the report
+    env.pop("REDIS_URL", None)
+    if args.session_engine:
+        env["EXAM_LOAD_SESSION_ENGINE"] = args.session_engine
+    use_redis = args.cache == "redis" or (args.cache == "auto" and shutil.which("redis-server"))
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
+    os.environ.pop("REDIS_URL", None)
     sys.path[:0] = [str(ROOT), str(BENCH)]
-    gunicorn_proc = None
+    gunicorn_proc = redis_proc = None
     try:
+        if use_redis:
+            redis_proc, env["REDIS_URL"] = start_redis(workdir)
+            os.environ["REDIS_URL"] = env["REDIS_URL"]
         log(f"database {DB_NAME}: create and migrate")
         pg_admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         pg_admin(f'CREATE DATABASE "{DB_NAME}"')
@@ -530,12 +567,14 @@ def main() -> int:
             + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
             + f", DJANGO_SETTINGS_MODULE=exam_load_settings (bench/exam_load_settings.py: config.settings.production plus "
             "ROOT_URLCONF with the baseline view, SECURE_SSL_REDIRECT/SESSION_COOKIE_SECURE/CSRF_COOKIE_SECURE off for plain "
-            f"http, STATIC_ROOT in /tmp), DB_CONN_MAX_AGE={args.conn_max_age}, cache: local memory (no REDIS_URL), "
-            "sessions: Django's default database backend, LOG_LEVEL as production (INFO)."
+            f"http, STATIC_ROOT in /tmp and Django's ManifestStaticFilesStorage), DB_CONN_MAX_AGE={args.conn_max_age}, cache: "
+            + (f"Redis (a private redis-server, REDIS_URL={env['REDIS_URL']})" if redis_proc else "local memory per process (no REDIS_URL)")
+            + f", sessions: {args.session_engine or 'the project default (django.contrib.sessions.backends.db)'}, "
+            "LOG_LEVEL as production (INFO), gunicorn access log off."
         )
 
         results = {}
-        cpu = [gunicorn_proc.pid]
+        cpu = {"app (gunicorn)": gunicorn_proc.pid, "cache (redis)": redis_proc.pid if redis_proc else None}
         if not args.skip_scenario:
             log(f"scenario: {args.candidates} candidates, spawned over {RAMP_SECONDS} s, {args.duration} s")
             results["scenario"] = run_locust(
@@ -578,6 +617,7 @@ def main() -> int:
         return 0
     finally:
         stop_process(gunicorn_proc)
+        stop_process(redis_proc)
         try:
             drop_database()
             log(f"database {DB_NAME} dropped")

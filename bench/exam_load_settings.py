@@ -10,6 +10,7 @@ What differs from config.settings.production (everything else, middleware includ
   and Django's ManifestStaticFilesStorage instead of whitenoise's compressed one: the same hashed
   names and manifest lookups when a page renders, without the ~45 s of gzip/brotli compression of
   the vendored plotly bundles at every run (whitenoise still serves static files; none is fetched).
+- SESSION_ENGINE only if bench/exam_load.py is given --session-engine (an experiment; default: none).
 """
 
 if __name__ == "__main__":  # pragma: no cover - `make bench` runs every bench/*.py
@@ -26,6 +27,8 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 STATIC_ROOT = os.environ["EXAM_LOAD_STATIC_ROOT"]
+if os.environ.get("EXAM_LOAD_SESSION_ENGINE"):  # only when asked (--session-engine): an experiment
+    SESSION_ENGINE = os.environ["EXAM_LOAD_SESSION_ENGINE"]
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},

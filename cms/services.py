@@ -19,6 +19,9 @@ def home_page_ensure() -> HomePage:
         Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
         home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home", intro=""))
+        from supervision.roles import roles_sync
+
+        roles_sync()  # the roles' page permissions hang on the home page
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="质量安全监管")

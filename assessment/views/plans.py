@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from supervision.scoping import get_in_scope_or_404
+from supervision.views import run_action
 
 from .. import verify_draw
 from ..models import DrawSelection, ExamSession, PlanStatus, SamplingPlan, Ticket
@@ -36,19 +37,6 @@ def _post_only(request):
     return None
 
 
-def _run(request, plan, func, success: str):
-    try:
-        result = func()
-    except PermissionDenied as error:
-        messages.error(request, str(error) or _("You are not allowed to do this."))
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, success)
-        return result
-    return None
-
-
 def plan_action_view(request, pk: int, action: str):
     plan = _plan(request, pk)
     if action not in ACTIONS:
@@ -57,7 +45,7 @@ def plan_action_view(request, pk: int, action: str):
         return response
     labels = {"submit": _("Submitted for approval."), "approve": _("Plan approved."), "return": _("Plan returned to its drafter."),
               "freeze": _("Frame frozen. Its SHA-256 is now fixed and shown.")}
-    _run(request, plan, lambda: ACTIONS[action](request.user, plan, request.POST), labels[action])
+    run_action(request, lambda: ACTIONS[action](request.user, plan, request.POST), labels[action])
     return redirect("plans:inspect", plan.pk)
 
 
@@ -105,7 +93,7 @@ def selection_withdraw_view(request, pk: int, selection_pk: int):
     if response := _post_only(request):
         return response
     selection = get_in_scope_or_404(DrawSelection.objects.select_related("draw"), user=request.user, pk=selection_pk, draw__plan=plan)
-    _run(request, plan, lambda: sampling.draw_extend(actor=request.user, draw=selection.draw, withdraw=selection, reason=request.POST.get("reason", "")),
+    run_action(request, lambda: sampling.draw_extend(actor=request.user, draw=selection.draw, withdraw=selection, reason=request.POST.get("reason", "")),
          _("Withdrawn; the next ticket of the stratum was taken."))
     return redirect("plans:inspect", plan.pk)
 
@@ -120,7 +108,7 @@ def session_create_view(request, pk: int):
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
         return redirect("plans:inspect", plan.pk)
-    _run(request, plan, lambda: sessions.session_create(actor=request.user, plan=plan, **form.cleaned_data), _("Session created."))
+    run_action(request, lambda: sessions.session_create(actor=request.user, plan=plan, **form.cleaned_data), _("Session created."))
     return redirect("plans:inspect", plan.pk)
 
 
@@ -138,7 +126,7 @@ def session_tickets_view(request, pk: int, session_pk: int):
         return response
     draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
     selections = list(draw.selections.filter(withdrawn_reason="").select_related("draw")) if draw else []
-    issued = _run(request, plan, lambda: sessions.tickets_issue(actor=request.user, session=session, selections=selections), _("Tickets issued."))
+    issued = run_action(request, lambda: sessions.tickets_issue(actor=request.user, session=session, selections=selections), _("Tickets issued."))
     if not issued:
         if issued == []:
             messages.info(request, _("Everyone sampled already has a ticket."))
@@ -152,7 +140,7 @@ def ticket_reissue_view(request, pk: int, ticket_pk: int):
     if response := _post_only(request):
         return response
     ticket = get_in_scope_or_404(Ticket.objects.select_related("session", "person__unit"), user=request.user, pk=ticket_pk, session__plan=plan)
-    issued = _run(request, plan, lambda: sessions.ticket_reissue(actor=request.user, ticket=ticket), _("A new access code was made; the old one no longer works."))
+    issued = run_action(request, lambda: sessions.ticket_reissue(actor=request.user, ticket=ticket), _("A new access code was made; the old one no longer works."))
     if issued is None:
         return redirect("plans:inspect", plan.pk)
     return render(request, "assessment/notices.html", {"plan": plan, "session": ticket.session, "notices": _group_by_unit([issued])})
@@ -171,7 +159,7 @@ def session_examiners_view(request, pk: int, session_pk: int):
     session = _session(request, plan, session_pk)
     if response := _post_only(request):
         return response
-    _run(request, plan, lambda: sessions.examiners_draw(actor=request.user, session=session), _("Examiners drawn."))
+    run_action(request, lambda: sessions.examiners_draw(actor=request.user, session=session), _("Examiners drawn."))
     return redirect("plans:inspect", plan.pk)
 
 
@@ -236,7 +224,7 @@ def ticket_action_view(request, pk: int, ticket_pk: int, action: str):
     if action == "start" and not request.user.has_perm("assessment.change_samplingplan"):
         messages.error(request, _("You are not allowed to do this."))
     else:
-        _run(request, plan, func, message)
+        run_action(request, func, message)
     return redirect("plans:session_board", plan.pk, ticket.session_id)
 
 
@@ -269,7 +257,7 @@ def plan_close_view(request, pk: int):
     plan = _plan(request, pk)
     if response := _post_only(request):
         return response
-    _run(request, plan, lambda: sampling.plan_close(actor=request.user, plan=plan), _("The round is closed: results are final and can be published."))
+    run_action(request, lambda: sampling.plan_close(actor=request.user, plan=plan), _("The round is closed: results are final and can be published."))
     return redirect("plans:inspect", plan.pk)
 
 
@@ -280,7 +268,7 @@ def plan_orders_view(request, pk: int):
     plan = _plan(request, pk)
     if response := _post_only(request):
         return response
-    orders = _run(request, plan, lambda: rectification_orders_issue(actor=request.user, plan=plan), _("Orders to rectify issued to the units that did not pass."))
+    orders = run_action(request, lambda: rectification_orders_issue(actor=request.user, plan=plan), _("Orders to rectify issued to the units that did not pass."))
     if orders is not None:
         messages.info(request, _("%(n)s units have an order to rectify.") % {"n": len(orders)})
     return redirect("plans:inspect", plan.pk)

@@ -30,7 +30,8 @@ def normalise_header(text: object) -> str:
     return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
 
 
-def read_table(*, data: bytes, filename: str) -> Table:
+def check_upload(data: bytes) -> None:
+    """The checks that need no parsing: size and emptiness (also run at upload, before a job)."""
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(
             _("The file is %(size).1f MB; the limit is %(limit)d MB. Split it into smaller files.")
@@ -38,6 +39,10 @@ def read_table(*, data: bytes, filename: str) -> Table:
         )
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
+
+
+def read_table(*, data: bytes, filename: str) -> Table:
+    check_upload(data)
     name = filename.lower()
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         rows = _read_xlsx(data)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..imports.table import MAX_FILE_BYTES, ImportFileError
+from ..imports.table import ImportFileError, check_upload
 from ..models import ImportJob, ImportStatus
 from ..scoping import user_can_edit, user_jurisdiction
 from .register import register_import_file
@@ -31,13 +31,7 @@ def import_job_create(*, actor, kind: str, filename: str, data: bytes) -> Import
         raise PermissionDenied(_("Your account is not linked to a jurisdiction yet. Please ask an administrator."))
     if not filename.lower().endswith(ALLOWED_SUFFIXES):
         raise ImportFileError(_("Only .xlsx and .csv files can be imported."))
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("The file is %(size).1f MB; the limit is %(limit)d MB. Split it into smaller files.")
-            % {"size": len(data) / 1024 / 1024, "limit": MAX_FILE_BYTES // 1024 // 1024}
-        )
-    if not data.strip():
-        raise ImportFileError(_("The file is empty."))
+    check_upload(data)
     job = ImportJob.objects.create(kind=kind, jurisdiction=jurisdiction, created_by=actor, filename=filename[:255], data=data)
     _run(job, apply=False)
     return job

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,21 +6,7 @@ from django.utils.translation import gettext as _
 from ..models import DecisionKind, Person, PenaltyDecision, ProductionUnit, RectificationOrder
 from ..scoping import get_in_scope_or_404, scope_queryset
 from ..services import enforcement as svc
-
-
-def _run(request, func, success):
-    try:
-        result = func()
-    except PermissionDenied as error:
-        messages.error(request, str(error) or _("You are not allowed to do this."))
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    except (TypeError, ValueError):
-        messages.error(request, _("That could not be read."))
-    else:
-        messages.success(request, success)
-        return result
-    return None
+from . import run_action
 
 
 def _amount(request) -> int:
@@ -47,14 +32,14 @@ def order_action_view(request, pk: int, action: str):
         messages.error(request, _("Choose a file to upload."))
         return redirect("orders:inspect", order.pk)
     func, success = actions[action]
-    _run(request, func, success)
+    run_action(request, func, success)
     return redirect("orders:inspect", order.pk)
 
 
 def orders_for_findings_view(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    orders = _run(request, lambda: svc.orders_issue_for_findings(actor=request.user, units=scope_queryset(ProductionUnit.objects.all(), user=request.user)),
+    orders = run_action(request, lambda: svc.orders_issue_for_findings(actor=request.user, units=scope_queryset(ProductionUnit.objects.all(), user=request.user)),
                   _("Orders issued for the register's findings."))
     if orders is not None:
         messages.info(request, _("%(n)s units have an open order for their findings.") % {"n": len(orders)})
@@ -76,5 +61,5 @@ def decision_status_view(request, pk: int):
     decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit"), user=request.user, pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _run(request, lambda: svc.decision_set_status(actor=request.user, decision=decision, status=request.POST.get("status", "")), _("Status changed."))
+    run_action(request, lambda: svc.decision_set_status(actor=request.user, decision=decision, status=request.POST.get("status", "")), _("Status changed."))
     return redirect("penalties:print", decision.pk)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from wagtail.admin.viewsets import viewsets as viewset_registry
 
-from supervision.models import Jurisdiction, StaffProfile
+from supervision.models import StaffProfile
 
 OUR_APPS = {"supervision", "assessment", "cms"}
 # Reference data shared by all jurisdictions: not scoped, on purpose.

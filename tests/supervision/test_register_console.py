@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 from supervision.fake_register import person_rows, unit_rows
 from supervision.models import ImportJob, ImportStatus, Person, ProductionUnit
 from supervision.services import import_jobs
-from tests.factories import import_people, import_units, person_file, unit_file
+from tests.factories import import_people, import_units, unit_file
 
 
 def upload(client, data, name="units.csv", kind="units"):

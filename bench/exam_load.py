@@ -299,17 +299,23 @@ class CpuMeter:
         return {"pids": times, "busy": sum(total) - total.idle - getattr(total, "iowait", 0.0), "wall": time.time()}
 
     @classmethod
-    def cores(cls, first: dict, last: dict) -> dict[str, float]:
+    def cores(cls, snapshots: list[dict]) -> dict[str, float]:
+        """Cores used from the first to the last snapshot; a process that ended in between counts
+        with the CPU time it had when last seen (database backends come and go with CONN_MAX_AGE)."""
+        first, last = snapshots[0], snapshots[-1]
         seconds = last["wall"] - first["wall"]
         if seconds <= 0:
             return {}
+        seen: dict[int, tuple[str, float]] = {}
+        for snap in snapshots:
+            seen.update(snap["pids"])
         used = dict.fromkeys(cls.GROUPS, 0.0)
-        for pid, (group, spent) in last["pids"].items():
+        for pid, (group, spent) in seen.items():
             before = first["pids"].get(pid)
             used[group] += spent - (before[1] if before and before[0] == group else 0.0)
         busy = (last["busy"] - first["busy"]) / seconds
         result = {k: v / seconds for k, v in used.items()}
-        if not any(group == "cache (redis)" for group, _t in last["pids"].values()):
+        if not any(group == "cache (redis)" for group, _t in seen.values()):
             result.pop("cache (redis)")
         result["everything else"] = max(0.0, busy - sum(result.values()))
         result["machine busy"] = busy
@@ -356,7 +362,7 @@ def run_locust(phase: str, user_class: str, env: dict, *, host: str, users: int,
                                         if "CPU usage" in line or "Traceback" in line or "Error" in line})[:5]
     result["snapshots"] = snapshots
     if len(snapshots) > 1:
-        result["cpu"] = CpuMeter.cores(snapshots[0], snapshots[-1])
+        result["cpu"] = CpuMeter.cores(snapshots)
         result["cpu_seconds"] = snapshots[-1]["wall"] - snapshots[0]["wall"]
     return result
 
@@ -370,7 +376,7 @@ def cpu_in_windows(snapshots: list[dict], windows: list[tuple[float, float]]) ->
         if len(inside) < 2:
             continue
         span = inside[-1]["wall"] - inside[0]["wall"]
-        for k, v in CpuMeter.cores(inside[0], inside[-1]).items():
+        for k, v in CpuMeter.cores(inside).items():
             total[k] = total.get(k, 0.0) + v * span
         seconds += span
     return {"cpu": {k: v / seconds for k, v in total.items()}, "cpu_seconds": seconds} if seconds else {}
@@ -452,8 +458,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=150,
                         help="scenario length in seconds, the 60 s of log-ins included; each candidate submits "
                              "duration-70 s after its start (default 150: 5 saves each)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--concurrency", type=int, default=64, help="users of the capacity phases (default 64)")
     parser.add_argument("--window", type=float, default=15,

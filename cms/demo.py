@@ -27,3 +27,69 @@ def seed_site() -> None:
             body="<p>根据《工业产品生产单位落实质量安全主体责任监督管理规定》第十五条，我局将随机抽取辖区内生产单位的质量安全总监、质量安全员进行监督抽查考核。考核不收取任何费用，抽取过程和结果依法公开。</p>",
         ))
         page.save_revision().publish()
+
+
+PAST_PLAN_TITLE = "2025年度余杭区质量安全管理人员监督抽查考核（演示，已结束）"
+
+
+def seed_past_round() -> None:
+    """A finished round of 2025, so journeys 4-6 can be walked on the demo: attempts graded, the
+    round closed, its results published and approved, orders issued, one overdue with a warning
+    and a fine. Built through the real services; skipped if it exists."""
+    import random
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from assessment.models import QuestionVersion, SamplingPlan, Ticket
+    from assessment.services import attempts, sampling
+    from assessment.services.results import rectification_orders_issue
+    from assessment.services.sessions import session_create, tickets_issue
+    from supervision.demo import DEMO_COUNTY
+    from supervision.models import Jurisdiction, RectificationOrder
+    from supervision.services.enforcement import fine_decide, orders_mark_overdue, warning_issue
+
+    from .services import results_publish
+
+    if SamplingPlan.objects.filter(title=PAST_PLAN_TITLE).exists():
+        return
+    User = get_user_model()
+    operator = User.objects.get(username="yuhang-operator")
+    approver = User.objects.get(username="yuhang-approver")
+    plan = SamplingPlan.objects.create(
+        jurisdiction=Jurisdiction.objects.get(code=DEMO_COUNTY), year=2025, batch=2, title=PAST_PLAN_TITLE,
+        roles=["director", "officer"], created_by=operator, sample_size=8,
+    )
+    sampling.plan_submit(actor=operator, plan=plan)
+    sampling.plan_approve(actor=approver, plan=plan)
+    sampling.frame_freeze(actor=operator, plan=plan)
+    draw = sampling.draw_perform(actor=operator, plan=plan, seed="27182818284590452353602874")
+    start = timezone.now() - timedelta(days=40)
+    session = session_create(actor=operator, plan=plan, name="2025年第二批（线上）", mode="online", venue="",
+                             starts_at=start, ends_at=start + timedelta(hours=3))
+    tickets_issue(actor=operator, session=session, selections=list(draw.selections.all()))
+    rng = random.Random(2025)
+    for ticket in Ticket.objects.filter(session=session).order_by("number"):
+        if rng.random() < 0.1:
+            continue  # absent
+        attempt = attempts.attempt_start(ticket=ticket, now=start + timedelta(minutes=5))
+        skill = rng.choice([0.97, 0.95, 0.9, 0.85, 0.7])
+        answers = {}
+        for position, item in enumerate(attempt.paper):
+            right = attempts.to_shown_letters(item, QuestionVersion.objects.get(pk=item["v"]).answer)
+            answers[position] = right if rng.random() < skill else ("A" if right != "A" else "B")
+        attempts.attempt_save_answers(attempt=attempt, answers=answers, now=start + timedelta(minutes=30))
+        attempts.attempt_submit(attempt=attempt, now=start + timedelta(minutes=35))
+    plan = sampling.plan_close(actor=operator, plan=plan)
+    page = results_publish(actor=operator, plan=plan)
+    page.current_workflow_state.current_task_state.approve(user=approver)
+    orders = rectification_orders_issue(actor=operator, plan=plan)
+    if orders:
+        # One unit ignored its order: overdue, warned, then fined (Art. 17).
+        ignored = orders[0]
+        RectificationOrder.objects.filter(pk=ignored.pk).update(issued_on=start.date(), deadline=start.date() + timedelta(days=30))
+        orders_mark_overdue()
+        ignored = RectificationOrder.objects.get(pk=ignored.pk)
+        warning_issue(actor=approver, order=ignored, facts="")
+        fine_decide(actor=approver, order=ignored, fine_yuan=20_000, facts="逾期未整改，拒不改正")

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from assessment.demo import seed_bank, seed_plan
-from cms.demo import seed_site
+from cms.demo import seed_past_round, seed_site
 from supervision.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         seed_bank()
         tickets = seed_plan()
         seed_site()
+        seed_past_round()
         self.stdout.write(self.style.SUCCESS(_("Demo data ready. Console: http://127.0.0.1:8000/admin/")))
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for username, role, place in logins:

@@ -14,7 +14,7 @@ class PlanStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     FROZEN = "frozen", _("Frame frozen")
     DRAWN = "drawn", _("Drawn")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Round closed")
 
 
 class SamplingMethod(models.TextChoices):

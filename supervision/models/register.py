@@ -35,7 +35,7 @@ class SizeClass(models.TextChoices):
 
 class UnitStatus(models.TextChoices):
     ACTIVE = "active", _("In production")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Closed down")
 
 
 class ProductionUnit(models.Model):
@@ -117,7 +117,7 @@ class Person(models.Model):
 
     unit = models.ForeignKey(ProductionUnit, on_delete=models.CASCADE, related_name="people", verbose_name=_("unit"))
     role = models.CharField(_("post"), max_length=12, choices=PersonRole.choices)
-    name = models.CharField(_("name"), max_length=32)
+    name = models.CharField(_("Name"), max_length=32)
     id_number_encrypted = models.TextField(_("ID number (encrypted)"))
     id_number_hash = models.CharField(_("ID number (keyed hash)"), max_length=64, db_index=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18)

@@ -1,15 +1,17 @@
 """Load run of the exam (locust, headless) against gunicorn + PostgreSQL on this machine.
 
-    .venv/bin/python bench/exam_load.py [--candidates 2000] [--duration SECONDS] [--workers W]
-                                        [--threads T] [--concurrency 64] [--window 15]
+    .venv/bin/python bench/exam_load.py [--candidates 2000] [--duration 150] [--workers 4] [--threads 2]
+                                        [--concurrency 64] [--window 15] [--help for the rest]
 
 Scenario: N candidates log in and start within the same 60 seconds (locust spawns N/60 a second,
-each logs in and starts at once), then each saves an answer every 15 s, and submits
-`--duration` − 70 s after its own start; the run ends when every candidate has submitted.
-Then the capacity phases, closed loop at the same concurrency (`--concurrency`, 64 by default) for
-`--window` seconds each: a bare Django view that upserts one row (the baseline, bench/exam_load_urls.py),
-POST /exam/start/ (until the pool of logged-in, not yet started tickets runs out) and
-POST /exam/attempt/save/; all three posted the same way (form body, cookies, X-CSRFToken).
+each runs GET /exam/, POST /exam/, GET /exam/ticket/, POST /exam/start/, GET /exam/attempt/ at
+once), then each saves an answer every 15 s and submits `--duration` − 70 s after its own start
+(then GET /exam/result/); the scenario ends when every candidate has submitted.
+Then the capacity run, closed loop at a fixed concurrency (`--concurrency`, 64 by default):
+a bare Django view that upserts one row (the baseline, bench/exam_load_urls.py), POST /exam/start/
+(each on a logged-in ticket not yet started) and POST /exam/attempt/save/, `--window` seconds
+each, interleaved in `--rounds` rounds; all three posted the same way (form body, cookies,
+X-CSRFToken header).
 
 Targets (issue): 2,000 candidates with zero errors and p95 under 300 ms on 2 cores (application,
 database and load generator together); start ≥ 50 % and save ≥ 80 % of the baseline's requests/s.
@@ -44,6 +46,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # the helpers are imported from bench/: leave no __pycache__ there
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 VENV_BIN = Path(sys.executable).parent
@@ -457,9 +460,10 @@ def main() -> int:
     parser.add_argument("--candidates", type=int, default=TARGET_CANDIDATES, help="simulated candidates (default 2000)")
     parser.add_argument("--duration", type=int, default=150,
                         help="scenario length in seconds, the 60 s of log-ins included; each candidate submits "
-                             "duration-70 s after its start (default 150: 5 saves each)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
+                             "duration-70 s after its start (default 150: 5 saves each). Under 85 s the log-ins are "
+                             "spread over duration-25 s instead of 60 s (smoke runs)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (default 2)")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--concurrency", type=int, default=64, help="users of the capacity phases (default 64)")
     parser.add_argument("--window", type=float, default=15,
@@ -480,13 +484,17 @@ def main() -> int:
     parser.add_argument("--wait-quiet", type=int, default=60,
                         help="before the measured phases, wait up to this many seconds for other processes to leave "
                              "the machine quiet (< 0.35 cores busy); default 60, 0 to not wait")
+    parser.add_argument("--timeline", type=int, default=10, help="seconds per row of the scenario's timeline (default 10)")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the /tmp directory (logs, raw results)")
     args = parser.parse_args()
     if args.worker_class == "sync":
         args.threads = 1
-    exam_seconds = args.duration - RAMP_SECONDS - 10
-    if exam_seconds < SAVE_EVERY:
-        parser.error(f"--duration must be at least {RAMP_SECONDS + 10 + SAVE_EVERY}")
+    # Log-ins and starts are spread over 60 s; a run shorter than 85 s (a smoke run) spreads them
+    # over less, so that every candidate still saves at least once before it submits.
+    if args.duration < 10 + 10 + SAVE_EVERY:
+        parser.error(f"--duration must be at least {10 + 10 + SAVE_EVERY}")
+    args.ramp = min(RAMP_SECONDS, args.duration - 10 - SAVE_EVERY)
+    exam_seconds = args.duration - args.ramp - 10
     t_begin = time.monotonic()
 
     command_line = shlex.join([os.path.relpath(sys.executable, ROOT) if sys.executable.startswith(str(ROOT)) else sys.executable,
@@ -516,6 +524,7 @@ def main() -> int:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "exam_load_settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(BENCH)]),
+        "PYTHONDONTWRITEBYTECODE": "1",  # no __pycache__ left in bench/ by the helpers
         "DATABASE_URL": f"{PG}/{DB_NAME}",
         "DB_CONN_MAX_AGE": str(args.conn_max_age),
         "SECRET_KEY": secrets.token_urlsafe(64),
@@ -532,6 +541,7 @@ def main() -> int:
     os.environ.pop("REDIS_URL", None)
     sys.path[:0] = [str(ROOT), str(BENCH)]
     gunicorn_proc = redis_proc = None
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops everything and drops the database
     try:
         if use_redis:
             redis_proc, env["REDIS_URL"] = start_redis(workdir)
@@ -582,9 +592,9 @@ def main() -> int:
         results = {}
         cpu = {"app (gunicorn)": gunicorn_proc.pid, "cache (redis)": redis_proc.pid if redis_proc else None}
         if not args.skip_scenario:
-            log(f"scenario: {args.candidates} candidates, spawned over {RAMP_SECONDS} s, {args.duration} s")
+            log(f"scenario: {args.candidates} candidates, spawned over {args.ramp} s, {args.duration} s")
             results["scenario"] = run_locust(
-                "scenario", "Candidate", env, host=host, users=args.candidates, rate=args.candidates / RAMP_SECONDS,
+                "scenario", "Candidate", env, host=host, users=args.candidates, rate=args.candidates / args.ramp,
                 run_time=args.duration + 60, workdir=workdir, cpu=cpu,
                 extra_env={"EXAM_LOAD_TICKETS": str(workdir / "tickets.csv"), "EXAM_LOAD_EXAM_SECONDS": str(exam_seconds),
                            "EXAM_LOAD_SAVE_EVERY": str(SAVE_EVERY)},
@@ -635,6 +645,28 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def timeline(result: dict, step: int) -> str:
+    """The scenario in steps of `step` seconds: load, latency and who used the CPU."""
+    samples = result["samples"]
+    if not samples:
+        return ""
+    t0 = min(s[1] - s[2] / 1000 for s in samples)
+    end = max(s[1] for s in samples)
+    lines = [f"Timeline ({step} s steps; requests by their start; cores from ~1 s CPU snapshots):\n",
+             "| from (s) | requests | req/s | p50 (ms) | p95 (ms) | app | database | locust | everything else |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    begin = t0
+    while begin < end:
+        chosen = sorted(s[2] for s in samples if begin <= s[1] - s[2] / 1000 < begin + step)
+        cores = cpu_in_windows(result.get("snapshots", []), [(begin, begin + step)]).get("cpu", {})
+        lines.append(f"| {begin - t0:.0f} | {len(chosen):,} | {len(chosen) / step:.0f} | {fmt(percentile(chosen, 50))} | "
+                     f"{fmt(percentile(chosen, 95))} | " + " | ".join(
+                         f"{cores[k]:.2f}" if k in cores else "—"
+                         for k in ("app (gunicorn)", "database (postgres)", "load generator (locust)", "everything else")) + " |")
+        begin += step
+    return "\n".join(lines) + "\n"
+
+
 def capacity_rows(cap: dict) -> tuple[list[dict], dict]:
     """Per endpoint: the requests that began inside its slots (start slots cut where the pool ran
     out); req/s over the summed slot time; CPU over the same slots."""
@@ -665,8 +697,8 @@ def report(args, results, command_line, settings_note, exam_seconds, prepare_sec
         sc = results["scenario"]
         state = sc["state"]
         print(f"## Scenario: {args.candidates:,} candidates\n")
-        print(f"Each candidate logs in and starts as soon as it is spawned ({args.candidates / RAMP_SECONDS:.1f} a second "
-              f"for {RAMP_SECONDS} s), saves an answer every {SAVE_EVERY} s and submits {exam_seconds} s after its start "
+        print(f"Each candidate logs in and starts as soon as it is spawned ({args.candidates / args.ramp:.1f} a second "
+              f"for {args.ramp} s{'' if args.ramp == RAMP_SECONDS else ': shortened from 60 s to fit --duration'}), saves an answer every {SAVE_EVERY} s and submits {exam_seconds} s after its start "
               f"({exam_seconds // SAVE_EVERY} saves each). req/s = requests over the span from the first to the last answer of "
               "that endpoint (the offered load, not capacity: see the capacity table); percentiles exact, from every request.\n")
         scenario_rows = [summarize(sc["samples"], name) for name in SCENARIO_ORDER]
@@ -679,6 +711,8 @@ def report(args, results, command_line, settings_note, exam_seconds, prepare_sec
               "Peak 1-s rates: " + ", ".join(f"{n} {peak_rate(sc['samples'], n)}/s" for n in ("POST /exam/start/", "POST /exam/attempt/save/"))
               + f"; all requests {peak_rate([('all', *s[1:]) for s in sc['samples']], 'all')}/s.")
         print(cpu_line(sc))
+        print()
+        print(timeline(sc, args.timeline))
         for e, n in sorted(sc["errors"].items(), key=lambda kv: -kv[1])[:8]:
             print(f"- error ×{n}: {e}")
         for w in sc.get("locust_warnings", []):

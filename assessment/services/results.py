@@ -15,7 +15,7 @@ from scipy.stats import binomtest, chi2_contingency
 
 from supervision.personal_data import name_mask
 
-from ..models import Attempt, AttemptStatus, QuestionVersion, SamplingPlan, Ticket
+from ..models import Attempt, AttemptAnswer, AttemptStatus, QuestionVersion, SamplingPlan, Ticket
 
 
 @dataclass
@@ -181,7 +181,7 @@ def item_matrix(attempts: list[Attempt]) -> tuple[np.ndarray, list[int]]:
     column = {q: i for i, q in enumerate(question_ids)}
     matrix = np.full((len(attempts), len(question_ids)), np.nan)
     answers = defaultdict(dict)
-    for attempt_id, position, letters in Attempt.answers.rel.related_model.objects.filter(attempt__in=attempts).values_list("attempt_id", "position", "letters"):
+    for attempt_id, position, letters in AttemptAnswer.objects.filter(attempt__in=attempts).values_list("attempt_id", "position", "letters"):
         answers[attempt_id][position] = letters
     for row, attempt in enumerate(attempts):
         for position, item in enumerate(attempt.paper):

@@ -198,8 +198,6 @@ def fine_decide(*, actor, order: RectificationOrder, fine_yuan: int, facts: str,
         raise ValidationError(_("A fine needs an order to correct that is overdue or refused."))
     if not FINE_MIN_YUAN <= fine_yuan <= FINE_MAX_YUAN:
         raise ValidationError(_("Article 17 sets the fine at 5,000 to 50,000 yuan."))
-    if order.advice_rejected and order.cleared_people.exists() and not facts.strip():
-        raise ValidationError(_("Describe the facts of the decision."))
     today = today or timezone.localdate()
     decision = PenaltyDecision.objects.create(
         unit=order.unit, order=order, kind=DecisionKind.FINE, fine_yuan=fine_yuan,

@@ -729,7 +729,7 @@ def report(args, results, command_line, settings_note, exam_seconds, prepare_sec
           "All three are posted the same way: form body, cookies, X-CSRFToken header, redirects not followed. "
           f"Starts: each on a logged-in ticket not yet started (pool of {cap['pool_size']:,} tickets"
           + (f", ran out after {start_row['seconds']:.1f} s of start slots" if cap["state"].get("pool_empty") else "")
-          + "); saves: on the attempt the same user started.\n")
+          + "); saves: on the attempt the same user started, with the save pass cookie its start gave (as a browser sends it).\n")
     print(table(rows, base_row["rps"]))
     print()
     for kind, row in zip(("baseline", "start", "save"), rows):

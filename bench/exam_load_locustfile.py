@@ -12,7 +12,8 @@ JSON to $EXAM_LOAD_OUT when locust stops, so bench/exam_load.py computes its own
 - Capacity (closed loop at a fixed concurrency): every user waits until all are spawned, then
   POSTs as fast as answers come back, in $EXAM_LOAD_ROUNDS rounds of three $EXAM_LOAD_SLOT-second
   slots: the bare view, starts (each on the next logged-in, not yet started ticket of
-  $EXAM_LOAD_SESSIONS), saves (on the attempt the user started). Interleaving the three makes a
+  $EXAM_LOAD_SESSIONS), saves (on the attempt the user started, with the save pass cookie its
+  start gave, as a browser sends it). Interleaving the three makes a
   change in background load on a shared machine hit all three alike. All three send the same kind
   of request: a form body, cookies, an X-CSRFToken header; only the path differs.
 """
@@ -41,6 +42,7 @@ USERS = int(os.environ.get("EXAM_LOAD_USERS", "1"))
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 OPTION_RE = re.compile(r'type="(radio|checkbox)" name="q(\d+)" value="([A-F])"')
+SAVE_PASS_RE = re.compile(r"exam_save_pass=([^;]+)")
 
 # ---------------------------------------------------------------------------------- recording
 
@@ -257,17 +259,21 @@ class Capacity(FastHttpUser):
             _open_slots(self.environment)
         go.wait()
 
-    def _post(self, path, name, fields, session_key, csrf, check):
+    def _post(self, path, name, fields, session_key, csrf, check, save_pass=None):
+        """Returns the save pass the answer gave (Set-Cookie exam_save_pass, as the start gives one),
+        or None when the answer was not right."""
         self.client.cookiejar.clear()  # exactly the cookies given, nothing left from a previous answer
-        cookie = f"csrftoken={csrf}" + (f"; sessionid={session_key}" if session_key else "")
+        cookie = (f"csrftoken={csrf}" + (f"; sessionid={session_key}" if session_key else "")
+                  + (f"; exam_save_pass={save_pass}" if save_pass else ""))
         with self.client.post(path, name=name, data=urlencode(fields), catch_response=True, allow_redirects=False,
                               headers={**FORM, "Cookie": cookie, "X-CSRFToken": csrf}) as r:
             problem = check(r)
             if problem:
                 r.failure(problem)
-            else:
-                r.success()
-            return problem is None
+                return None
+            r.success()
+            given = SAVE_PASS_RE.search(r.headers.get("set-cookie") or "")
+            return given.group(1) if given else ""
 
     def _pause(self, until):
         """Idle until `until`; then drop the kept-alive connection, which gunicorn closes after 2 idle
@@ -288,11 +294,14 @@ class Capacity(FastHttpUser):
             if row is None:
                 state["pool_empty"] = state["pool_empty"] or time.time()
                 self._pause(end)
-            elif self._post("/exam/start/", START, {}, row[0], row[1], _started):
-                self.mine = row
+            else:
+                save_pass = self._post("/exam/start/", START, {}, row[0], row[1], _started)
+                if save_pass is not None:
+                    # a browser keeps the pass the start gives and sends it with every save
+                    self.mine = (row[0], row[1], save_pass)
         elif self.mine is None:
             state["no_attempt"] = state.get("no_attempt", 0) + 1
             self._pause(end)
         else:
             self._post("/exam/attempt/save/", SAVE, {"position": self.rng.randrange(30), "answer": self.rng.choice("AB")},
-                       self.mine[0], self.mine[1], _json_saved)
+                       self.mine[0], self.mine[1], _json_saved, save_pass=self.mine[2])

@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,10 @@ class AttemptStatus(models.TextChoices):
 class FinishedBy(models.TextChoices):
     CANDIDATE = "candidate", _("Submitted by the candidate")
     DEADLINE = "deadline", _("Submitted at the deadline")
+
+
+def new_save_pass_key() -> str:
+    return secrets.token_urlsafe(12)
 
 
 class Attempt(models.Model):
@@ -34,6 +40,9 @@ class Attempt(models.Model):
     max_score = models.DecimalField(_("full marks"), max_digits=6, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True)
     started_by_examiner = models.BooleanField(_("started by an examiner"), default=False)
+    # Part of every save pass given for this attempt (see services.attempts.save_pass_issue); a
+    # new key revokes the passes given so far.
+    save_pass_key = models.CharField(max_length=24, default=new_save_pass_key, editable=False)
 
     scope_path_lookup = "ticket__session__plan__jurisdiction__path"
 

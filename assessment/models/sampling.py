@@ -232,8 +232,10 @@ class Ticket(models.Model):
     access_code_hash = models.CharField(_("access code (hash)"), max_length=128)
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by"))
-    # The paper is assembled when the ticket is issued, so starting the exam costs one insert.
+    # The paper is assembled when the ticket is issued, with the blueprint it was assembled from,
+    # so that starting the exam copies it in one insert.
     paper = models.JSONField(_("paper"), null=True, blank=True)
+    blueprint = models.ForeignKey(Blueprint, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("blueprint"))
     sittings_allowed = models.PositiveSmallIntegerField(_("sittings allowed"), default=1)
     extra_minutes = models.PositiveSmallIntegerField(_("extra minutes"), default=0)
     absent_marked_at = models.DateTimeField(_("marked absent at"), null=True, blank=True)

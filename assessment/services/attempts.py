@@ -5,13 +5,18 @@ live here. Correct answers never leave the server before the attempt is submitte
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -29,6 +34,7 @@ from ..models import (
     SamplingPlan,
     Ticket,
 )
+from ..models.attempts import new_save_pass_key
 from .papers import PaperAssembler
 
 # Answers reaching the server up to this long after the deadline still count (slow networks).
@@ -72,15 +78,82 @@ def _grace_end(attempt: Attempt) -> datetime:
     return attempt.deadline + timedelta(seconds=GRACE_SECONDS)
 
 
-def current_attempt(ticket: Ticket) -> Attempt | None:
-    return ticket.attempts.order_by("-sequence").first()
+def current_attempt(ticket: Ticket | int) -> Attempt | None:
+    """The ticket's latest sitting (a ticket or its id)."""
+    ticket_id = ticket if isinstance(ticket, int) else ticket.pk
+    return Attempt.objects.filter(ticket_id=ticket_id).order_by("-sequence").first()
+
+
+def _db_datetime(value) -> datetime | None:
+    """A datetime read by a raw cursor: aware on PostgreSQL, naive UTC (or text) on SQLite."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _first_sitting_insert(*, ticket_id: int, now: datetime) -> Attempt | None:
+    """The start-time spike's path: the first sitting of a ticket whose paper was assembled at
+    issue, in two statements and no transaction (the insert is one statement; the partial unique
+    index decides a race). None when anything is unusual (a sitting exists, no paper, absent,
+    outside the window): attempt_start's full path then decides and explains."""
+    ticket_table, session_table = Ticket._meta.db_table, Ticket._meta.get_field("session").related_model._meta.db_table
+    attempt_table, blueprint_table = Attempt._meta.db_table, Blueprint._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.blueprint_id, t.paper, t.extra_minutes, t.absent_marked_at, s.starts_at, s.ends_at, b.time_limit_minutes, "
+            f"EXISTS (SELECT 1 FROM {attempt_table} a WHERE a.ticket_id = t.id) "
+            f"FROM {ticket_table} t JOIN {session_table} s ON s.id = t.session_id JOIN {blueprint_table} b ON b.id = t.blueprint_id "
+            f"WHERE t.id = %s",
+            [ticket_id],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        blueprint_id, paper_text, extra_minutes, absent, starts_at, ends_at, limit_minutes, has_attempt = row
+        starts_at, ends_at = _db_datetime(starts_at), _db_datetime(ends_at)
+        if paper_text is None or absent is not None or has_attempt or not starts_at <= now < ends_at:
+            return None
+        deadline = min(now + timedelta(minutes=limit_minutes + extra_minutes), ends_at)
+        adapt = connection.ops.adapt_datetimefield_value
+        save_pass_key = new_save_pass_key()
+        # The paper is copied inside the database; ON CONFLICT: a double click's second insert
+        # meets the one-open-attempt index and inserts nothing.
+        cursor.execute(
+            f"INSERT INTO {attempt_table} (ticket_id, sequence, blueprint_id, paper, started_at, deadline, status, "
+            f"finished_by, started_by_examiner, save_pass_key) "
+            f"SELECT id, 1, blueprint_id, paper, %s, %s, %s, '', %s, %s FROM {ticket_table} WHERE id = %s AND absent_marked_at IS NULL "
+            f"ON CONFLICT DO NOTHING RETURNING id",
+            [adapt(now), adapt(deadline), AttemptStatus.IN_PROGRESS, False, save_pass_key, ticket_id],
+        )
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return None
+    paper = json.loads(paper_text) if isinstance(paper_text, str) else paper_text
+    attempt = Attempt(pk=inserted[0], ticket_id=ticket_id, sequence=1, blueprint_id=blueprint_id, paper=paper, started_at=now,
+                      deadline=deadline, status=AttemptStatus.IN_PROGRESS, save_pass_key=save_pass_key)
+    attempt._state.adding, attempt._state.db = False, connection.alias
+    return attempt
+
+
+def attempt_start(*, ticket: Ticket | None = None, ticket_id: int | None = None, now: datetime | None = None,
+                  examiner=None) -> Attempt:
+    """Start the ticket's sitting, or return the one already started (a double click, a second
+    tab, a second device all land on the same attempt). Candidates' starts (by `ticket_id`) take
+    the two-statement path when they can; examiners' starts are logged."""
+    now = now or timezone.now()
+    if examiner is None:
+        attempt = _first_sitting_insert(ticket_id=ticket_id or ticket.pk, now=now)
+        if attempt is not None:
+            return attempt
+    if ticket is None:
+        ticket = Ticket.objects.select_related("session__plan", "person", "blueprint").get(pk=ticket_id)
+    return _attempt_start_checked(ticket=ticket, now=now, examiner=examiner)
 
 
 @transaction.atomic
-def attempt_start(*, ticket: Ticket, now: datetime | None = None, examiner=None) -> Attempt:
-    """Start the ticket's sitting, or return the one already started (a double click, a second
-    tab, a second device all land on the same attempt)."""
-    now = now or timezone.now()
+def _attempt_start_checked(*, ticket: Ticket, now: datetime, examiner) -> Attempt:
     latest = current_attempt(ticket)
     if latest is not None and latest.status == AttemptStatus.IN_PROGRESS:
         attempt_finalize_if_expired(attempt=latest, now=now)
@@ -94,7 +167,7 @@ def attempt_start(*, ticket: Ticket, now: datetime | None = None, examiner=None)
     sequence = (latest.sequence + 1) if latest else 1
     plan = ticket.session.plan
     if sequence == 1 and ticket.paper:
-        blueprint, paper = blueprint_for(plan, ticket.person.role), ticket.paper
+        blueprint, paper = ticket.blueprint or blueprint_for(plan, ticket.person.role), ticket.paper
     else:
         seen = frozenset(q for a in ticket.attempts.all() for q in (item["q"] for item in a.paper))
         draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
@@ -144,6 +217,76 @@ def clean_shown_answer(item: dict, value: str) -> str:
 
 class AttemptClosed(Exception):
     """The attempt is submitted, or the deadline and its grace have passed."""
+
+
+# The save pass: a cookie given with the attempt (at start and with the attempt page) that lets
+# the save endpoint store an answer in one statement, without loading the session or the paper.
+# It names the attempt, its current pass key, and the paper's shape (each question's type and
+# option order, which the answer is checked against and translated with), and is signed, bound to
+# the session key: it proves that this browser's session was logged in to the attempt's ticket
+# when the pass was given. Logging out gives the attempt a new pass key (the statement checks it),
+# so a copied cookie stops working too. Without a valid pass, a save takes the session path
+# (exam.save): the pass only ever makes saves cheaper.
+SAVE_PASS_COOKIE = "exam_save_pass"
+_TYPE_CODES = {QuestionType.JUDGE: "j", QuestionType.SINGLE: "s", QuestionType.MULTI: "m"}
+_CODE_TYPES = {code: kind for kind, code in _TYPE_CODES.items()}
+_SHAPE_ITEM = re.compile(r"([jsm])([0-5]+)")
+_save_pass_signer = signing.Signer(salt="assessment.exam.save_pass")
+
+
+@dataclass(frozen=True)
+class SavePass:
+    attempt_id: int
+    key: str
+    items: list[dict]  # the paper's items as {"t": type, "o": option order}
+
+
+def save_pass_issue(*, session_key: str, attempt: Attempt) -> str:
+    shape = "".join(_TYPE_CODES[item["t"]] + "".join(str(i) for i in item["o"]) for item in attempt.paper)
+    value = f"{attempt.pk}.{attempt.save_pass_key}.{shape}"
+    return f"{value}.{_save_pass_signer.signature(f'{session_key}:{value}')}"
+
+
+def save_pass_read(*, session_key: str | None, value: str | None) -> SavePass | None:
+    """The pass, if it was signed for this session; None otherwise."""
+    if not session_key or not value or value.count(".") != 3:
+        return None
+    value, signature = value.rsplit(".", 1)
+    if not constant_time_compare(signature, _save_pass_signer.signature(f"{session_key}:{value}")):
+        return None
+    attempt_id, key, shape = value.split(".")
+    return SavePass(int(attempt_id), key, [{"t": _CODE_TYPES[kind], "o": [int(i) for i in order]}
+                                           for kind, order in _SHAPE_ITEM.findall(shape)])
+
+
+def save_passes_revoke(*, ticket_id: int) -> None:
+    """A new pass key for the ticket's open attempt: every pass given so far stops working."""
+    Attempt.objects.filter(ticket_id=ticket_id, status=AttemptStatus.IN_PROGRESS).update(save_pass_key=new_save_pass_key())
+
+
+def attempt_answer_store(*, attempt_id: int, pass_key: str, position: int, letters: str,
+                         now: datetime | None = None) -> datetime | None:
+    """Store one answer (letters of the version's own options) in one statement, guarded inside
+    it: only under the attempt's current pass key, while the attempt is open and the deadline plus
+    grace has not passed. Returns the
+    deadline, or None when nothing was stored. On PostgreSQL the attempt row is key-share locked,
+    so a save waits for a submit that is grading and then finds the attempt closed."""
+    now = now or timezone.now()
+    answer_table, attempt_table = AttemptAnswer._meta.db_table, Attempt._meta.db_table
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {answer_table} (attempt_id, position, letters, saved_at) "
+            f"SELECT id, %s, %s, %s FROM {attempt_table} "
+            f"WHERE id = %s AND save_pass_key = %s AND status = %s AND deadline >= %s{lock} "
+            f"ON CONFLICT (attempt_id, position) DO UPDATE SET letters = excluded.letters, saved_at = excluded.saved_at "
+            f"RETURNING (SELECT deadline FROM {attempt_table} WHERE id = %s)",
+            [position, letters, adapt(now), attempt_id, pass_key, AttemptStatus.IN_PROGRESS,
+             adapt(now - timedelta(seconds=GRACE_SECONDS)), attempt_id],
+        )
+        row = cursor.fetchone()
+    return _db_datetime(row[0]) if row else None
 
 
 def attempt_save_answers(*, attempt: Attempt, answers: dict[int, str], now: datetime | None = None) -> None:

@@ -117,7 +117,7 @@ def tickets_issue(*, actor, session: ExamSession, selections: list[DrawSelection
             )
             # The paper is assembled now, at issue, so that the start-time spike costs one insert.
             try:
-                _blueprint, ticket.paper = papers.paper(plan=plan, ticket=ticket, seed=draw.seed)
+                ticket.blueprint, ticket.paper = papers.paper(plan=plan, ticket=ticket, seed=draw.seed)
             except BlueprintInfeasible as error:
                 raise ValidationError(_("The question bank cannot fill the paper: %(detail)s") % {"detail": error})
             ticket.save()

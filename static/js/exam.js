@@ -31,7 +31,7 @@
     flushing = true;
     const queue = readQueue();
     for (const position of Object.keys(queue)) {
-      const body = new URLSearchParams({ position, answer: queue[position] });
+      const body = new URLSearchParams({ attempt: form.dataset.attempt, position, answer: queue[position] });
       try {
         const response = await fetch(saveUrl, {
           method: "POST", body, credentials: "same-origin",

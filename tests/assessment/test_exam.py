@@ -1,6 +1,7 @@
 """The exam (issue 6): decided on the server, resumable, never leaking answers."""
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.core.cache import cache
@@ -192,19 +193,97 @@ def test_bad_answers_are_refused(exam):
     assert not AttemptAnswer.objects.exists()
 
 
-def test_the_save_endpoint_costs_three_queries_whatever_the_paper(exam, django_assert_num_queries):
-    """Session, attempt, one upsert: the same for the first answer, the last, and a change."""
+def test_the_save_endpoint_costs_one_statement_whatever_the_paper(exam, django_assert_num_queries):
+    """With the save pass given at start: one guarded upsert, for the first answer, the last and a
+    change; without it (a browser that dropped the cookie), session, attempt, upsert."""
     _session, issued = exam
     client = login(issued[0])
     client.post(reverse("exam:start"))
-    with django_assert_num_queries(3):
+    assert service.SAVE_PASS_COOKIE in client.cookies
+    with django_assert_num_queries(1):
         client.post(reverse("exam:save"), {"position": 0, "answer": "A"})
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         client.post(reverse("exam:save"), {"position": 29, "answer": "A"})
     for position in range(1, 20):
         client.post(reverse("exam:save"), {"position": position, "answer": "A"})
+    with django_assert_num_queries(1):
+        assert client.post(reverse("exam:save"), {"position": 5, "answer": "B"}).json()["saved"] is True
+    del client.cookies[service.SAVE_PASS_COOKIE]
     with django_assert_num_queries(3):
-        client.post(reverse("exam:save"), {"position": 5, "answer": "B"})
+        assert client.post(reverse("exam:save"), {"position": 6, "answer": "B"}).json()["saved"] is True
+    attempt = Attempt.objects.get()
+    saved = dict(attempt.answers.values_list("position", "letters"))
+    assert len(saved) == 21 and saved[5] == service.to_original_letters(attempt.paper[5], "B")
+    assert saved[29] == service.to_original_letters(attempt.paper[29], "A")
+
+
+def test_the_start_endpoint_costs_three_queries(exam, django_assert_num_queries):
+    """Session, one read of ticket, session window and blueprint, one insert copying the paper."""
+    _session, issued = exam
+    client = login(issued[0])
+    with django_assert_num_queries(3):
+        assert client.post(reverse("exam:start"))["Location"] == reverse("exam:attempt")
+    attempt = Attempt.objects.get()
+    ticket = Ticket.objects.get(pk=issued[0].ticket.pk)
+    assert attempt.paper == ticket.paper and attempt.blueprint_id == ticket.blueprint_id
+    assert attempt.deadline == attempt.started_at + timedelta(minutes=attempt.blueprint.time_limit_minutes)
+
+
+def test_the_one_statement_save_refuses_after_deadline_plus_grace(exam):
+    _session, issued = exam
+    attempt = service.attempt_start(ticket_id=issued[0].ticket.pk)
+    limit = attempt.deadline + timedelta(seconds=service.GRACE_SECONDS)
+    store = partial(service.attempt_answer_store, attempt_id=attempt.pk, pass_key=attempt.save_pass_key)
+    assert store(position=0, letters="A", now=limit) == attempt.deadline  # the last moment counts
+    assert store(position=0, letters="B", now=limit + timedelta(seconds=1)) is None
+    assert store(position=1, letters="B", now=limit + timedelta(seconds=1)) is None
+    assert service.attempt_answer_store(attempt_id=attempt.pk, pass_key="revoked", position=1, letters="B", now=limit) is None
+    assert dict(attempt.answers.values_list("position", "letters")) == {0: "A"}
+    service.attempt_submit(attempt=attempt, now=attempt.deadline)
+    assert store(position=2, letters="A", now=attempt.started_at) is None
+    assert attempt.answers.count() == 1
+
+
+def test_a_save_pass_works_only_with_the_session_it_was_given_to(exam):
+    _session, issued = exam
+    a, b = login(issued[0]), login(issued[1])
+    a.post(reverse("exam:start"))
+    b.post(reverse("exam:start"))
+    attempt_a, attempt_b = (Attempt.objects.get(ticket_id=i.ticket.pk) for i in issued[:2])
+    # b presents a's pass: it is not signed for b's session, so b's answer goes to b's own attempt
+    b.cookies[service.SAVE_PASS_COOKIE] = a.cookies[service.SAVE_PASS_COOKIE].value
+    assert b.post(reverse("exam:save"), {"position": 0, "answer": "A"}).json()["saved"] is True
+    assert not attempt_a.answers.exists() and attempt_b.answers.count() == 1
+    # a tampered pass (another attempt's id under a's signature) is no pass at all
+    pass_id, key, shape, signature = a.cookies[service.SAVE_PASS_COOKIE].value.split(".")
+    a.cookies[service.SAVE_PASS_COOKIE] = f"{attempt_b.pk}.{key}.{shape}.{signature}"
+    assert a.post(reverse("exam:save"), {"position": 1, "answer": "A"}).json()["saved"] is True
+    assert attempt_b.answers.count() == 1 and attempt_a.answers.count() == 1
+    # after logging out, neither the pass nor the session saves anything
+    kept = {name: morsel.value for name, morsel in a.cookies.items()}
+    kept[service.SAVE_PASS_COOKIE] = f"{pass_id}.{key}.{shape}.{signature}"
+    a.post(reverse("exam:logout"))
+    stale = Client()
+    for name, value in kept.items():
+        stale.cookies[name] = value
+    assert stale.post(reverse("exam:save"), {"position": 2, "answer": "A"}).status_code == 403
+    assert attempt_a.answers.count() == 1
+
+
+def test_an_answer_from_an_earlier_sittings_page_is_refused(staff, exam):
+    _session, issued = exam
+    client = login(issued[0])
+    client.post(reverse("exam:start"))
+    first = Attempt.objects.get()
+    old_pass = client.cookies[service.SAVE_PASS_COOKIE].value
+    service.attempt_submit(attempt=first)
+    service.ticket_grant_resit(actor=staff.operator_a, ticket=Ticket.objects.get(pk=issued[0].ticket.pk), reason="网络故障")
+    client.post(reverse("exam:start"))
+    second = Attempt.objects.get(sequence=2)
+    client.cookies[service.SAVE_PASS_COOKIE] = old_pass
+    response = client.post(reverse("exam:save"), {"attempt": first.pk, "position": 0, "answer": "A"})
+    assert response.status_code == 409 and response.json()["closed"]
+    assert not second.answers.exists()
 
 
 def test_grading_multiple_choice_all_or_nothing_and_partial(exam):

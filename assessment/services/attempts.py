@@ -238,7 +238,15 @@ _save_pass_signer = signing.Signer(salt="assessment.exam.save_pass")
 class SavePass:
     attempt_id: int
     key: str
-    items: list[dict]  # the paper's items as {"t": type, "o": option order}
+    shape: list[tuple[str, str]]  # per question: type code, option order digits
+
+    def __len__(self) -> int:
+        return len(self.shape)
+
+    def item(self, position: int) -> dict:
+        """The paper item at `position` as the answer helpers take it: {"t": type, "o": order}."""
+        kind, order = self.shape[position]
+        return {"t": _CODE_TYPES[kind], "o": [int(i) for i in order]}
 
 
 def save_pass_issue(*, session_key: str, attempt: Attempt) -> str:
@@ -255,8 +263,7 @@ def save_pass_read(*, session_key: str | None, value: str | None) -> SavePass | 
     if not constant_time_compare(signature, _save_pass_signer.signature(f"{session_key}:{value}")):
         return None
     attempt_id, key, shape = value.split(".")
-    return SavePass(int(attempt_id), key, [{"t": _CODE_TYPES[kind], "o": [int(i) for i in order]}
-                                           for kind, order in _SHAPE_ITEM.findall(shape)])
+    return SavePass(int(attempt_id), key, _SHAPE_ITEM.findall(shape))
 
 
 def save_passes_revoke(*, ticket_id: int) -> None:
@@ -323,19 +330,20 @@ def attempt_grade(attempt: Attempt) -> Grade:
     """Per-type points from the blueprint; multiple choice all-or-nothing by default, or half
     points for a partial answer with no wrong option; pass at the blueprint's percentage."""
     blueprint = attempt.blueprint
-    versions = QuestionVersion.objects.in_bulk([item["v"] for item in attempt.paper])
+    keys = {pk: (kind, answer) for pk, kind, answer in
+            QuestionVersion.objects.filter(pk__in=[item["v"] for item in attempt.paper]).values_list("pk", "type", "answer")}
     answers = dict(attempt.answers.values_list("position", "letters"))
     score = Decimal(0)
     max_score = Decimal(0)
     for position, item in enumerate(attempt.paper):
-        version = versions[item["v"]]
-        points = Decimal(blueprint.points_for(version.type))
+        kind, correct = keys[item["v"]]
+        points = Decimal(blueprint.points_for(kind))
         max_score += points
         given = answers.get(position, "")
-        if given == version.answer:
+        if given == correct:
             score += points
-        elif (version.type == QuestionType.MULTI and blueprint.multi_scoring == MultiScoring.PARTIAL
-              and given and set(given) < set(version.answer)):
+        elif (kind == QuestionType.MULTI and blueprint.multi_scoring == MultiScoring.PARTIAL
+              and given and set(given) < set(correct)):
             score += points / 2
     score = score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     passed = score * 100 >= max_score * blueprint.pass_mark_percent
@@ -343,14 +351,18 @@ def attempt_grade(attempt: Attempt) -> Grade:
 
 
 @transaction.atomic
-def attempt_submit(*, attempt: Attempt, now: datetime | None = None, by: str = FinishedBy.CANDIDATE) -> Attempt:
-    """Submit and grade. After the deadline (plus grace) the attempt counts as submitted at the
-    deadline, with the answers saved until then."""
+def attempt_submit(*, attempt: Attempt, now: datetime | None = None, by: str = FinishedBy.CANDIDATE,
+                   answers: dict[int, str] | None = None) -> Attempt:
+    """Submit and grade, with the last `answers` handed in (position -> letters as shown), in one
+    transaction. After the deadline (plus grace) the attempt counts as submitted at the deadline,
+    with the answers saved until then; answers handed in that late do not count."""
     now = now or timezone.now()
     attempt = Attempt.objects.select_for_update(of=("self",)).select_related("blueprint").get(pk=attempt.pk)
     if attempt.status == AttemptStatus.SUBMITTED:
         return attempt
     late = now > _grace_end(attempt)
+    if answers and not late:
+        attempt_save_answers(attempt=attempt, answers=answers, now=now)
     grade = attempt_grade(attempt)
     attempt.status = AttemptStatus.SUBMITTED
     attempt.submitted_at = attempt.deadline if late else min(now, attempt.deadline + timedelta(seconds=GRACE_SECONDS))

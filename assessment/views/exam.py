@@ -55,7 +55,7 @@ def _failure_keys(request, number: str) -> list[str]:
 
 
 def _locked(request, number: str) -> bool:
-    return any((cache.get(key) or 0) >= MAX_FAILURES for key in _failure_keys(request, number))
+    return any(count >= MAX_FAILURES for count in cache.get_many(_failure_keys(request, number)).values())
 
 
 def _record_failure(request, number: str) -> None:
@@ -104,7 +104,10 @@ def entry(request):
                 _record_failure(request, number)
                 form.add_error(None, _("The ticket number or access code is wrong. Please check your assessment notice."))
             else:
-                request.session.cycle_key()
+                if request.session.session_key is not None:
+                    # a session came with the request: a new key, so that nobody who planted or
+                    # saw the old one rides on this login (a new session gets a fresh key anyway)
+                    request.session.cycle_key()
                 request.session[SESSION_KEY] = ticket.pk
                 return redirect("exam:overview")
     return render(request, "assessment/exam/entry.html", {"form": form}, status=400 if form.errors else 200)
@@ -236,6 +239,9 @@ def attempt_page(request):
             if values:
                 answers[position] = "".join(values)
         try:
+            if request.POST.get("action") == "submit":
+                service.attempt_submit(attempt=attempt, answers=answers, now=now)
+                return redirect("exam:result")
             with transaction.atomic():
                 service.attempt_save_answers(attempt=attempt, answers=answers, now=now)
         except service.AttemptClosed:
@@ -243,10 +249,6 @@ def attempt_page(request):
             return redirect("exam:result")
         except ValidationError as exc:
             error = "；".join(exc.messages)
-        else:
-            if request.POST.get("action") == "submit":
-                service.attempt_submit(attempt=attempt, now=now)
-                return redirect("exam:result")
     answers = service.shown_answers(attempt)
     questions = _questions(attempt, answers)
     response = render(request, "assessment/exam/attempt.html", {
@@ -266,9 +268,9 @@ def _save_with_pass(request) -> JsonResponse | None:
         return None
     try:
         position = int(request.POST.get("position", ""))
-        if not 0 <= position < len(granted.items):
+        if not 0 <= position < len(granted):
             raise ValidationError(_("No such question."))
-        item = granted.items[position]
+        item = granted.item(position)
         letters = service.to_original_letters(item, service.clean_shown_answer(item, request.POST.get("answer", "")))
     except (ValueError, ValidationError):
         return JsonResponse({"error": _("That answer could not be read.")}, status=400)

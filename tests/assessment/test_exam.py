@@ -377,3 +377,44 @@ def test_housekeeping_command(exam, capsys):
 
     call_command("exam_housekeeping")
     assert "0" in capsys.readouterr().out
+
+
+def test_logging_in_over_a_planted_session_gives_a_new_session_key(exam):
+    """Session fixation: a session that came with the request is replaced at login; a browser
+    without one gets its first session then."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    _session, issued = exam
+    planted = import_module(settings.SESSION_ENGINE).SessionStore()
+    planted.create()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+    client.post(reverse("exam:entry"), {"ticket_number": issued[0].ticket.number, "access_code": issued[0].access_code})
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != planted.session_key
+    assert not planted.exists(planted.session_key)
+    assert client.get(reverse("exam:overview")).status_code == 200
+    fresh = login(issued[1])
+    assert fresh.get(reverse("exam:overview")).status_code == 200
+
+
+def test_answers_handed_in_with_the_paper_count_unless_late(exam):
+    _session, issued = exam
+    client = login(issued[0])
+    client.post(reverse("exam:start"))
+    attempt = Attempt.objects.get()
+    form = {"action": "submit", "q0": list(correct_shown(attempt, 0)), "q1": list(correct_shown(attempt, 1))}
+    assert client.post(reverse("exam:attempt"), form)["Location"] == reverse("exam:result")
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.SUBMITTED and attempt.answers.count() == 2
+    assert attempt.score == sum(attempt.blueprint.points_for(item["t"]) for item in attempt.paper[:2])
+
+    late = login(issued[1])
+    late.post(reverse("exam:start"))
+    other = Attempt.objects.get(ticket_id=issued[1].ticket.pk)
+    Attempt.objects.filter(pk=other.pk).update(deadline=timezone.now() - timedelta(seconds=service.GRACE_SECONDS + 1))
+    late.post(reverse("exam:attempt"), {"action": "submit", "q0": list(correct_shown(other, 0))})
+    other.refresh_from_db()
+    assert other.status == AttemptStatus.SUBMITTED and other.submitted_at == other.deadline
+    assert not other.answers.exists() and other.score == 0

@@ -1,6 +1,6 @@
 """Load run of the exam (locust, headless) against gunicorn + PostgreSQL on this machine.
 
-    .venv/bin/python bench/exam_load.py [--candidates 2000] [--duration 150] [--workers 4] [--threads 2]
+    .venv/bin/python bench/exam_load.py [--candidates 2000] [--duration 150] [--workers 6] [--worker-class sync]
                                         [--concurrency 64] [--window 15] [--help for the rest]
 
 Scenario: N candidates log in and start within the same 60 seconds (locust spawns N/60 a second,
@@ -462,9 +462,13 @@ def main() -> int:
                         help="scenario length in seconds, the 60 s of log-ins included; each candidate submits "
                              "duration-70 s after its start (default 150: 5 saves each). Under 85 s the log-ins are "
                              "spread over duration-25 s instead of 60 s (smoke runs)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (default 2)")
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--workers", type=int, default=6,
+                        help="gunicorn workers (default 6: 2 × cores + 2, the README's production set-up on 2 cores)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker, gthread only (default 2)")
+    parser.add_argument("--worker-class", default="sync", choices=["gthread", "sync"],
+                        help="gunicorn worker class (default sync, as in production: one request per process at a "
+                             "time, no keep-alive; gthread keeps connections alive but its threads wait on each "
+                             "other's GIL, which showed as p95 latency)")
     parser.add_argument("--concurrency", type=int, default=64, help="users of the capacity phases (default 64)")
     parser.add_argument("--window", type=float, default=15,
                         help="capacity: seconds measured for each of baseline, start and save (default 15)")
@@ -585,7 +589,7 @@ def main() -> int:
             "ROOT_URLCONF with the baseline view, SECURE_SSL_REDIRECT/SESSION_COOKIE_SECURE/CSRF_COOKIE_SECURE off for plain "
             f"http, STATIC_ROOT in /tmp and Django's ManifestStaticFilesStorage), DB_CONN_MAX_AGE={args.conn_max_age}, cache: "
             + (f"Redis (a private redis-server, REDIS_URL={env['REDIS_URL']})" if redis_proc else "local memory per process (no REDIS_URL)")
-            + f", sessions: {args.session_engine or 'the project default (django.contrib.sessions.backends.db)'}, "
+            + f", sessions: {args.session_engine or 'the project default (config.sessions: the database sessions, read in one statement)'}, "
             "LOG_LEVEL as production (INFO), gunicorn access log off."
         )
 

@@ -121,6 +121,9 @@ else:
 # with the database backend embedded; run `manage.py db_worker` beside the web process.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Django's database sessions with a lighter read (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

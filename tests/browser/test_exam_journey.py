@@ -46,6 +46,10 @@ def test_candidate_takes_the_exam_on_a_phone(live_server, browser):
     half = len(attempt.paper) // 2
     for position in range(half):
         answer(position)
+    # the answers went through the save pass: an http-only cookie sent to the save endpoint alone
+    (save_pass,) = [c for c in context.cookies() if c["name"] == "exam_save_pass"]
+    assert save_pass["httpOnly"] and save_pass["path"] == "/exam/attempt/save/" and save_pass["sameSite"] == "Strict"
+    assert attempt.answers.count() == half
     page.reload()
     assert page.locator("input:checked").count() >= half
     assert page.locator(".exam-nav a.done").count() == half

@@ -154,6 +154,10 @@ def question_set_status(*, actor, question: Question, status: str) -> Question:
     _check_actor(actor)
     if status == QuestionStatus.ACTIVE:
         _check(QuestionContent.of(question.current_version))
+    if status == QuestionStatus.DRAFT and question.status != QuestionStatus.DRAFT:
+        # A draft's first version is edited in place (question_update); one that has been active
+        # may be in papers, which must keep what candidates were shown.
+        raise ValidationError(_("A question that has been active cannot go back to draft: edit it (a new version) or retire it."))
     old = question.status
     question.status = status
     question.save(update_fields=["status", "updated_at"])

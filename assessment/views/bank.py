@@ -31,7 +31,10 @@ def question_status_view(request, pk: int, status: str):
     except PermissionDenied:
         raise Http404
     except ValidationError as error:
-        messages.error(request, _("This question cannot be activated: %(errors)s") % {"errors": "；".join(error.messages)})
+        if status == QuestionStatus.ACTIVE:
+            messages.error(request, _("This question cannot be activated: %(errors)s") % {"errors": "；".join(error.messages)})
+        else:
+            messages.error(request, "；".join(error.messages))
     else:
         messages.success(request, _("Status changed to %(status)s.") % {"status": QuestionStatus(status).label})
     return redirect("questions:inspect", question.pk)

@@ -84,6 +84,21 @@ def test_editing_an_active_question_makes_a_new_version(area):
     assert question.versions.count() == 2  # saving the same content makes no version
 
 
+def test_a_question_that_has_been_active_never_goes_back_to_draft(area):
+    """Else its first version, which papers may hold, would be edited in place."""
+    question = question_create(actor=None, content=content(area))
+    first = question.current_version
+    question_set_status(actor=None, question=question, status=QuestionStatus.ACTIVE)
+    for status in (QuestionStatus.ACTIVE, QuestionStatus.RETIRED):
+        question_set_status(actor=None, question=question, status=status)
+        with pytest.raises(ValidationError):
+            question_set_status(actor=None, question=question, status=QuestionStatus.DRAFT)
+        question.refresh_from_db()
+        assert question.status == status
+    question_update(actor=None, question=question, content=content(area, answer="B"))
+    assert QuestionVersion.objects.get(pk=first.pk).answer == "A"
+
+
 def test_starter_bank_imports_cleanly_and_covers_every_area_and_role(db):
     call_command("import_questions", STARTER)
     active = Question.objects.filter(status=QuestionStatus.ACTIVE)

@@ -93,6 +93,10 @@ def test_retire_and_reactivate(staff, bank, client_for):
     client.post(reverse("questions:status", args=[question.pk, "active"]))
     question.refresh_from_db()
     assert question.status == QuestionStatus.ACTIVE
+    page = client.post(reverse("questions:status", args=[question.pk, "draft"]), follow=True).content.decode()
+    assert "不能退回草稿" in page
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ACTIVE
 
 
 def test_blueprint_editor_shows_whether_the_bank_can_fill_it(staff, bank, client_for):

@@ -27,6 +27,7 @@ from ..models import (
     AttemptAnswer,
     AttemptStatus,
     Blueprint,
+    ExamSession,
     FinishedBy,
     MultiScoring,
     QuestionType,
@@ -40,6 +41,11 @@ from .papers import PaperAssembler
 # Answers reaching the server up to this long after the deadline still count (slow networks).
 GRACE_SECONDS = 60
 LETTERS = "ABCDEF"
+
+
+def ticket_blueprint(ticket: Ticket) -> Blueprint:
+    """The blueprint the ticket's paper was assembled from (the plan's, for older tickets)."""
+    return ticket.blueprint or blueprint_for(ticket.session.plan, ticket.person.role)
 
 
 def blueprint_for(plan: SamplingPlan, role: str) -> Blueprint:
@@ -98,7 +104,7 @@ def _first_sitting_insert(*, ticket_id: int, now: datetime) -> Attempt | None:
     issue, in two statements and no transaction (the insert is one statement; the partial unique
     index decides a race). None when anything is unusual (a sitting exists, no paper, absent,
     outside the window): attempt_start's full path then decides and explains."""
-    ticket_table, session_table = Ticket._meta.db_table, Ticket._meta.get_field("session").related_model._meta.db_table
+    ticket_table, session_table = Ticket._meta.db_table, ExamSession._meta.db_table
     attempt_table, blueprint_table = Attempt._meta.db_table, Blueprint._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -167,7 +173,7 @@ def _attempt_start_checked(*, ticket: Ticket, now: datetime, examiner) -> Attemp
     sequence = (latest.sequence + 1) if latest else 1
     plan = ticket.session.plan
     if sequence == 1 and ticket.paper:
-        blueprint, paper = ticket.blueprint or blueprint_for(plan, ticket.person.role), ticket.paper
+        blueprint, paper = ticket_blueprint(ticket), ticket.paper
     else:
         seen = frozenset(q for a in ticket.attempts.all() for q in (item["q"] for item in a.paper))
         draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
@@ -187,9 +193,10 @@ def _attempt_start_checked(*, ticket: Ticket, now: datetime, examiner) -> Attemp
     return attempt
 
 
-def seconds_left(attempt: Attempt, now: datetime | None = None) -> int:
-    now = now or timezone.now()
-    return max(0, int((attempt.deadline - now).total_seconds()))
+def seconds_left(attempt: Attempt | datetime, now: datetime | None = None) -> int:
+    """Seconds to the deadline (of an attempt, or a deadline itself)."""
+    deadline = attempt if isinstance(attempt, datetime) else attempt.deadline
+    return max(0, int((deadline - (now or timezone.now())).total_seconds()))
 
 
 def to_original_letters(item: dict, shown_letters: str) -> str:
@@ -213,6 +220,15 @@ def clean_shown_answer(item: dict, value: str) -> str:
     if item["t"] != QuestionType.MULTI and len(letters) > 1:
         raise ValidationError(_("Choose one option for this question."))
     return letters
+
+
+def stored_letters(paper, position: int, shown: str) -> str:
+    """The letters to store for an answer given as shown at `position` of a paper (its items, or
+    a save pass's shape); ValidationError for a question or option that does not exist."""
+    if not 0 <= position < len(paper):
+        raise ValidationError(_("No such question."))
+    item = paper[position]
+    return to_original_letters(item, clean_shown_answer(item, shown))
 
 
 class AttemptClosed(Exception):
@@ -243,7 +259,7 @@ class SavePass:
     def __len__(self) -> int:
         return len(self.shape)
 
-    def item(self, position: int) -> dict:
+    def __getitem__(self, position: int) -> dict:
         """The paper item at `position` as the answer helpers take it: {"t": type, "o": order}."""
         kind, order = self.shape[position]
         return {"t": _CODE_TYPES[kind], "o": [int(i) for i in order]}
@@ -302,12 +318,8 @@ def attempt_save_answers(*, attempt: Attempt, answers: dict[int, str], now: date
     now = now or timezone.now()
     if attempt.status != AttemptStatus.IN_PROGRESS or now > _grace_end(attempt):
         raise AttemptClosed
-    rows = []
-    for position, shown in answers.items():
-        if not 0 <= position < len(attempt.paper):
-            raise ValidationError(_("No such question."))
-        item = attempt.paper[position]
-        rows.append(AttemptAnswer(attempt=attempt, position=position, letters=to_original_letters(item, clean_shown_answer(item, shown)), saved_at=now))
+    rows = [AttemptAnswer(attempt=attempt, position=position, letters=stored_letters(attempt.paper, position, shown), saved_at=now)
+            for position, shown in answers.items()]
     if rows:
         AttemptAnswer.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["attempt", "position"], update_fields=["letters", "saved_at"],

@@ -136,7 +136,7 @@ def overview(request):
         attempt = service.attempt_finalize_if_expired(attempt=attempt, now=now)
         if attempt.status == AttemptStatus.IN_PROGRESS:
             return redirect("exam:attempt")
-    blueprint = ticket.blueprint or service.blueprint_for(ticket.session.plan, ticket.person.role)
+    blueprint = service.ticket_blueprint(ticket)
     can_start = (attempt is None or attempt.sequence < ticket.sittings_allowed) and not ticket.absent_marked_at
     return render(request, "assessment/exam/overview.html", {
         "ticket": ticket, "masked_name": name_mask(ticket.person.name), "blueprint": blueprint,
@@ -209,10 +209,12 @@ def _paper_html(questions) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - bank texts and labels are escaped above
 
 
+_DONE = ' class="done"'
+
+
 def _paper_nav(questions) -> str:
-    DONE = ' class="done"'  # noqa: N806
     return mark_safe("".join(  # noqa: S308 - numbers only
-        f'<a href="#q{q["number"]}" data-nav="{q["position"]}"{DONE if q["chosen"] else ""}>{q["number"]}</a>'
+        f'<a href="#q{q["number"]}" data-nav="{q["position"]}"{_DONE if q["chosen"] else ""}>{q["number"]}</a>'
         for q in questions
     ))
 
@@ -268,10 +270,7 @@ def _save_with_pass(request) -> JsonResponse | None:
         return None
     try:
         position = int(request.POST.get("position", ""))
-        if not 0 <= position < len(granted):
-            raise ValidationError(_("No such question."))
-        item = granted.item(position)
-        letters = service.to_original_letters(item, service.clean_shown_answer(item, request.POST.get("answer", "")))
+        letters = service.stored_letters(granted, position, request.POST.get("answer", ""))
     except (ValueError, ValidationError):
         return JsonResponse({"error": _("That answer could not be read.")}, status=400)
     now = timezone.now()
@@ -279,7 +278,7 @@ def _save_with_pass(request) -> JsonResponse | None:
                                             letters=letters, now=now)
     if deadline is None:
         return None
-    return JsonResponse({"saved": True, "seconds_left": max(0, int((deadline - now).total_seconds()))})
+    return JsonResponse({"saved": True, "seconds_left": service.seconds_left(deadline, now)})
 
 
 @require_POST

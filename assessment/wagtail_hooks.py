@@ -29,6 +29,7 @@ def register_assessment_log_actions(actions):
         ("assessment.session_create", _("Create session"), _("Created an exam session")),
         ("assessment.tickets_issue", _("Issue tickets"), _("Issued admission tickets")),
         ("assessment.ticket_reissue", _("Reissue ticket"), _("Reissued an access code")),
+        ("assessment.ticket_unlock", _("Unlock ticket"), _("Unlocked a ticket locked by wrong access codes")),
         ("assessment.examiners_draw", _("Draw examiners"), _("Drew the examiners")),
         ("assessment.attempt_start_onsite", _("Start on site"), _("Started a candidate's attempt after checking identity")),
         ("assessment.extend_time", _("Extend time"), _("Extended a candidate's time")),

@@ -18,6 +18,7 @@ from .sampling import (
     ExaminerAssignment,
     ExamSession,
     Frame,
+    LoginThrottle,
     PlanStatus,
     SamplingMethod,
     SamplingPlan,
@@ -29,7 +30,7 @@ from .sampling import (
 
 __all__ = [
     "Attempt", "AttemptAnswer", "AttemptStatus", "FinishedBy",
-    "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExamSession", "Frame",
+    "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExamSession", "Frame", "LoginThrottle",
     "PlanStatus", "SamplingMethod", "SamplingPlan", "SamplingUnit", "SessionMode", "Stratification", "Ticket",
     "Blueprint", "BlueprintCell", "Difficulty", "KnowledgeArea", "Mastery", "MultiScoring", "Question",
     "QuestionStatus", "QuestionType", "QuestionVersion", "RoleScope",

@@ -239,6 +239,10 @@ class Ticket(models.Model):
     sittings_allowed = models.PositiveSmallIntegerField(_("sittings allowed"), default=1)
     extra_minutes = models.PositiveSmallIntegerField(_("extra minutes"), default=0)
     absent_marked_at = models.DateTimeField(_("marked absent at"), null=True, blank=True)
+    # Wrong access codes typed for this ticket since its last login or unlock; at the limit the
+    # ticket (and only it) is locked until `locked_until` or until an examiner unlocks it.
+    failed_logins = models.PositiveSmallIntegerField(_("wrong access codes"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
     scope_path_lookup = "session__plan__jurisdiction__path"
 
@@ -250,3 +254,20 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class LoginThrottle(models.Model):
+    """Failed exam logins from one client address in the current window. Kept in the database so
+    that every web process counts the same failures (a per-process memory would give a script one
+    allowance per worker)."""
+
+    address = models.CharField(_("address"), max_length=64, unique=True)
+    window_started_at = models.DateTimeField(_("window started at"))
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.failures}"

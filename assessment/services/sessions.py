@@ -6,10 +6,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -23,6 +25,7 @@ from ..models import (
     DrawSelection,
     ExaminerAssignment,
     ExamSession,
+    LoginThrottle,
     PlanStatus,
     SamplingPlan,
     SamplingUnit,
@@ -74,6 +77,87 @@ def ticket_check(*, number: str, code: str) -> Ticket | None:
     if hmac.compare_digest(expected, supplied) and ticket is not None:
         return ticket
     return None
+
+
+class LoginRefused(Exception):
+    """An exam login refused; the message says why, in the candidate's words."""
+
+
+def _address_locked(address: str, now: datetime) -> bool:
+    window_start = now - timedelta(seconds=settings.EXAM_LOGIN_LOCK_SECONDS)
+    return LoginThrottle.objects.filter(
+        address=address, window_started_at__gt=window_start, failures__gte=settings.EXAM_LOGIN_ADDRESS_FAILURES,
+    ).exists()
+
+
+def _address_failure_record(address: str, now: datetime) -> None:
+    """One more failure from the address in its window (a new window once the old one passed)."""
+    window_start = now - timedelta(seconds=settings.EXAM_LOGIN_LOCK_SECONDS)
+    updated = LoginThrottle.objects.filter(address=address).update(
+        failures=Case(When(window_started_at__lte=window_start, then=Value(1)), default=F("failures") + 1),
+        window_started_at=Case(When(window_started_at__lte=window_start, then=Value(now)), default=F("window_started_at")),
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                LoginThrottle.objects.create(address=address, window_started_at=now, failures=1)
+        except IntegrityError:  # another process created the row first: count on it
+            _address_failure_record(address, now)
+
+
+def _ticket_failure_record(ticket: Ticket, now: datetime) -> None:
+    """One more wrong code for the ticket, in one guarded statement (two processes at once both
+    count); at the limit the ticket is locked. A lock that has run out starts the count again."""
+    limit, lock = settings.EXAM_LOGIN_TICKET_FAILURES, timedelta(seconds=settings.EXAM_LOGIN_LOCK_SECONDS)
+    expired = Q(locked_until__isnull=False, locked_until__lte=now)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        failed_logins=Case(When(expired, then=Value(1)), default=F("failed_logins") + 1),
+        locked_until=Case(
+            When(expired, then=Value(None)),
+            When(failed_logins__gte=limit - 1, then=Value(now + lock)),
+            default=F("locked_until"),
+        ),
+    )
+
+
+def ticket_login(*, number: str, code: str, address: str, now: datetime | None = None) -> Ticket:
+    """The ticket whose number and access code match, for a login from `address`; LoginRefused
+    otherwise. Wrong codes lock the ticket they were typed for (after
+    EXAM_LOGIN_TICKET_FAILURES), never its neighbours behind the same router; an address is
+    refused only after EXAM_LOGIN_ADDRESS_FAILURES failures in the window."""
+    now = now or timezone.now()
+    number = number.strip()
+    if _address_locked(address, now):
+        raise LoginRefused(_("Too many wrong access codes from this network. Try again in 15 minutes, or ask the examiners."))
+    ticket = Ticket.objects.select_related("session", "person").filter(number=number).first()
+    if ticket is not None and ticket.locked_until is not None and ticket.locked_until > now:
+        raise LoginRefused(_("This ticket is locked after too many wrong access codes. Ask the examiners to unlock it, or try again in 15 minutes."))
+    expected = ticket.access_code_hash if ticket else "0" * 64
+    if ticket is None or not hmac.compare_digest(expected, access_code_hash(number, code)):
+        _address_failure_record(address, now)
+        if ticket is not None:
+            _ticket_failure_record(ticket, now)
+        raise LoginRefused(_("The ticket number or access code is wrong. Please check your assessment notice."))
+    if ticket.failed_logins:
+        Ticket.objects.filter(pk=ticket.pk).update(failed_logins=0, locked_until=None)
+    return ticket
+
+
+@transaction.atomic
+def ticket_unlock(*, actor, ticket: Ticket) -> Ticket:
+    """An examiner or operator lets a locked-out candidate try again (logged with the actor)."""
+    _require_editor(actor)
+    ticket = Ticket.objects.select_for_update().select_related("session__plan").get(pk=ticket.pk)
+    old = {"failed_logins": ticket.failed_logins, "locked_until": ticket.locked_until.isoformat() if ticket.locked_until else None}
+    ticket.failed_logins, ticket.locked_until = 0, None
+    ticket.save(update_fields=["failed_logins", "locked_until"])
+    log(instance=ticket.session.plan, action="assessment.ticket_unlock", user=actor,
+        data={"ticket": ticket.number, "old": old, "new": {"failed_logins": 0, "locked_until": None}})
+    return ticket
+
+
+def ticket_locked(ticket: Ticket, now: datetime | None = None) -> bool:
+    return ticket.locked_until is not None and ticket.locked_until > (now or timezone.now())
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from html import escape
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
@@ -22,17 +21,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.client_address import client_address
 from supervision.personal_data import name_mask
 
 from ..models import AttemptStatus, QuestionType, QuestionVersion, Ticket
 from ..services import attempts as service
-from ..services.sessions import ticket_check
+from ..services.sessions import LoginRefused, ticket_login
 
 SESSION_KEY = "exam_ticket_id"
-# Access-code guessing: after this many failures for a ticket number (or from one address) the
-# login is locked for LOCK_SECONDS.
-MAX_FAILURES = 5
-LOCK_SECONDS = 15 * 60
 
 
 class TicketLoginForm(forms.Form):
@@ -44,27 +40,6 @@ class TicketLoginForm(forms.Form):
         label=gettext_lazy("Access code"), max_length=32,
         widget=forms.PasswordInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _failure_keys(request, number: str) -> list[str]:
-    return [f"exam-login-fail:ticket:{number}", f"exam-login-fail:ip:{_client_ip(request)}"]
-
-
-def _locked(request, number: str) -> bool:
-    return any(count >= MAX_FAILURES for count in cache.get_many(_failure_keys(request, number)).values())
-
-
-def _record_failure(request, number: str) -> None:
-    for key in _failure_keys(request, number):
-        if cache.add(key, 1, LOCK_SECONDS) is False:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, LOCK_SECONDS)
 
 
 def _ticket(request) -> Ticket | None:
@@ -95,21 +70,18 @@ def entry(request):
         return redirect("exam:overview")
     form = TicketLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        number = form.cleaned_data["ticket_number"].strip()
-        if _locked(request, number):
-            form.add_error(None, _("Too many wrong attempts. Try again in 15 minutes, or ask the examiners."))
+        try:
+            ticket = ticket_login(number=form.cleaned_data["ticket_number"], code=form.cleaned_data["access_code"],
+                                  address=client_address(request))
+        except LoginRefused as refused:
+            form.add_error(None, str(refused))
         else:
-            ticket = ticket_check(number=number, code=form.cleaned_data["access_code"])
-            if ticket is None:
-                _record_failure(request, number)
-                form.add_error(None, _("The ticket number or access code is wrong. Please check your assessment notice."))
-            else:
-                if request.session.session_key is not None:
-                    # a session came with the request: a new key, so that nobody who planted or
-                    # saw the old one rides on this login (a new session gets a fresh key anyway)
-                    request.session.cycle_key()
-                request.session[SESSION_KEY] = ticket.pk
-                return redirect("exam:overview")
+            if request.session.session_key is not None:
+                # a session came with the request: a new key, so that nobody who planted or
+                # saw the old one rides on this login (a new session gets a fresh key anyway)
+                request.session.cycle_key()
+            request.session[SESSION_KEY] = ticket.pk
+            return redirect("exam:overview")
     return render(request, "assessment/exam/entry.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -174,6 +175,7 @@ def session_roster_view(request, pk: int, session_pk: int):
 def _board_rows(session):
     from ..models import AttemptStatus
 
+    now = timezone.now()
     rows = []
     counts = {"waiting": 0, "in_progress": 0, "submitted": 0, "absent": 0}
     tickets = session.tickets.select_related("person__unit").prefetch_related("attempts").order_by("number")
@@ -189,7 +191,7 @@ def _board_rows(session):
         else:
             state = "submitted"
         counts[state] += 1
-        rows.append({"ticket": ticket, "attempt": latest, "state": state})
+        rows.append({"ticket": ticket, "attempt": latest, "state": state, "locked": sessions.ticket_locked(ticket, now)})
     return rows, counts
 
 
@@ -217,6 +219,7 @@ def ticket_action_view(request, pk: int, ticket_pk: int, action: str):
         "extend": (lambda: attempt_service.ticket_extend_time(actor=request.user, ticket=ticket, minutes=_minutes(request), reason=reason), _("Time extended.")),
         "absent": (lambda: attempt_service.ticket_mark_absent(actor=request.user, ticket=ticket, reason=reason), _("Marked absent.")),
         "resit": (lambda: attempt_service.ticket_grant_resit(actor=request.user, ticket=ticket, reason=reason), _("Re-sit granted.")),
+        "unlock": (lambda: sessions.ticket_unlock(actor=request.user, ticket=ticket), _("Ticket unlocked: the candidate can log in again.")),
     }
     if action not in actions:
         raise Http404

@@ -136,7 +136,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 
+# The proxies whose X-Forwarded-For is believed (addresses or networks, comma separated): the
+# client address is read from that header only for requests that come from one of them.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# Exam logins: a ticket is locked after this many wrong access codes (that ticket only, whatever
+# address they came from); an address is refused after many more failures in the window, which a
+# room of candidates behind one router does not reach but a script trying many tickets does.
+EXAM_LOGIN_TICKET_FAILURES = int(os.environ.get("EXAM_LOGIN_TICKET_FAILURES", "5"))
+EXAM_LOGIN_ADDRESS_FAILURES = int(os.environ.get("EXAM_LOGIN_ADDRESS_FAILURES", "300"))
+EXAM_LOGIN_LOCK_SECONDS = int(os.environ.get("EXAM_LOGIN_LOCK_SECONDS", str(15 * 60)))
+
 # Repeated failed logins lock the username + address for an hour.
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

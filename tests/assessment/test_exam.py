@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from assessment.models import Attempt, AttemptAnswer, AttemptStatus, QuestionVersion, Ticket
 from assessment.services import attempts as service
+from assessment.services.sessions import LoginRefused, ticket_login
+from config.client_address import client_address
 from tests.factories import open_session_with_tickets
 
 
@@ -170,14 +172,100 @@ def test_a_ticket_cannot_read_or_write_another_tickets_attempt(exam):
     assert not AttemptAnswer.objects.exists()
 
 
-def test_wrong_codes_lock_the_login(exam):
+def _try(client, ticket_number, code, **meta):
+    return client.post(reverse("exam:entry"), {"ticket_number": ticket_number, "access_code": code}, **meta)
+
+
+def test_the_fifth_wrong_code_locks_that_ticket_only(exam):
+    """Per ticket, not per address: one candidate's typos never lock the room behind one router."""
     _session, issued = exam
-    client = Client()
+    room = Client(REMOTE_ADDR="192.0.2.10")
+    for _ in range(4):
+        assert _try(room, issued[0].ticket.number, "WRONG234").status_code == 400
+    # the fourth wrong code still leaves the ticket open: the right code logs in and resets the count
+    assert _try(room, issued[0].ticket.number, issued[0].access_code).status_code == 302
+    assert Ticket.objects.get(pk=issued[0].ticket.pk).failed_logins == 0
+    room = Client(REMOTE_ADDR="192.0.2.10")
     for _ in range(5):
-        response = client.post(reverse("exam:entry"), {"ticket_number": issued[0].ticket.number, "access_code": "WRONG234"})
-        assert response.status_code == 400
-    response = client.post(reverse("exam:entry"), {"ticket_number": issued[0].ticket.number, "access_code": issued[0].access_code})
-    assert response.status_code == 400 and "15 分钟" in response.content.decode()
+        assert _try(room, issued[0].ticket.number, "WRONG234").status_code == 400
+    response = _try(room, issued[0].ticket.number, issued[0].access_code)
+    assert response.status_code == 400 and "已锁定" in response.content.decode()
+    # the next candidate, same address, logs in
+    assert _try(Client(REMOTE_ADDR="192.0.2.10"), issued[1].ticket.number, issued[1].access_code).status_code == 302
+
+
+def test_a_lock_runs_out_after_the_lock_time(exam, settings):
+    _session, issued = exam
+    ticket = issued[0].ticket
+    now = timezone.now()
+    for _ in range(settings.EXAM_LOGIN_TICKET_FAILURES):
+        with pytest.raises(LoginRefused):
+            ticket_login(number=ticket.number, code="WRONG234", address="192.0.2.1", now=now)
+    with pytest.raises(LoginRefused):
+        ticket_login(number=ticket.number, code=issued[0].access_code, address="192.0.2.1",
+                     now=now + timedelta(seconds=settings.EXAM_LOGIN_LOCK_SECONDS - 1))
+    assert ticket_login(number=ticket.number, code=issued[0].access_code, address="192.0.2.1",
+                        now=now + timedelta(seconds=settings.EXAM_LOGIN_LOCK_SECONDS)) == ticket
+
+
+def test_an_address_trying_many_tickets_is_refused_at_its_limit(exam, settings):
+    _session, issued = exam
+    settings.EXAM_LOGIN_ADDRESS_FAILURES = 3
+    script = Client(REMOTE_ADDR="198.51.100.7")
+    for guess in ("26000100901", "26000100902", "26000100903"):
+        assert _try(script, guess, "WRONG234").status_code == 400
+    response = _try(script, issued[0].ticket.number, issued[0].access_code)
+    assert response.status_code == 400 and "网络" in response.content.decode()
+    assert not Ticket.objects.get(pk=issued[0].ticket.pk).failed_logins  # the refused address never reached the ticket
+    assert _try(Client(REMOTE_ADDR="198.51.100.8"), issued[0].ticket.number, issued[0].access_code).status_code == 302
+
+
+def test_the_address_comes_from_x_forwarded_for_only_through_a_trusted_proxy(exam, settings):
+    _session, issued = exam
+    settings.EXAM_LOGIN_ADDRESS_FAILURES = 2
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(2):
+        _try(Client(**proxy), "26000100999", "WRONG234", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    # the script's own address is refused; a candidate behind the same proxy is not
+    assert _try(Client(**proxy), issued[0].ticket.number, issued[0].access_code, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 400
+    assert _try(Client(**proxy), issued[0].ticket.number, issued[0].access_code, HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
+    # an untrusted sender's X-Forwarded-For is ignored: changing it does not give a fresh allowance
+    stranger = {"REMOTE_ADDR": "198.51.100.9"}
+    for forged in ("203.0.113.20", "203.0.113.21"):
+        _try(Client(**stranger), "26000100999", "WRONG234", HTTP_X_FORWARDED_FOR=forged)
+    assert _try(Client(**stranger), issued[1].ticket.number, issued[1].access_code, HTTP_X_FORWARDED_FOR="203.0.113.22").status_code == 400
+
+
+def test_client_address_reads_the_chain_from_the_right(rf, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.1", "10.0.1.0/24"]
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9, 10.0.1.5")
+    assert client_address(request) == "203.0.113.9"  # the left-most hop was written by the client
+    assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"
+    assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")) == "10.0.0.1"
+    assert client_address(rf.get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.9")) == "192.0.2.1"
+    settings.TRUSTED_PROXIES = []
+    assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")) == "10.0.0.1"
+
+
+def test_the_board_unlocks_a_ticket_and_logs_who_did(exam, staff, client_for):
+    from wagtail.models import ModelLogEntry
+
+    session, issued = exam
+    ticket = issued[0].ticket
+    for _ in range(5):
+        _try(Client(), ticket.number, "WRONG234")
+    board = reverse("plans:session_board", args=[session.plan_id, session.pk])
+    assert "解锁" in client_for(staff.operator_a).get(board).content.decode()
+    unlock = reverse("plans:ticket_action", args=[session.plan_id, ticket.pk, "unlock"])
+    assert client_for(staff.operator_b).post(unlock).status_code == 404  # another county's ticket
+    client_for(staff.overseer).post(unlock)  # overseers read; they do not unlock
+    assert Ticket.objects.get(pk=ticket.pk).locked_until is not None
+    assert client_for(staff.operator_a).post(unlock).status_code == 302
+    assert Ticket.objects.get(pk=ticket.pk).locked_until is None
+    entry = ModelLogEntry.objects.get(action="assessment.ticket_unlock")
+    assert entry.user == staff.operator_a and entry.data["old"]["failed_logins"] == 5 and entry.data["ticket"] == ticket.number
+    assert _try(Client(), ticket.number, issued[0].access_code).status_code == 302
 
 
 def test_bad_answers_are_refused(exam):

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.SecurityLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -123,6 +124,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Django's database sessions with a lighter read (config/sessions.py).
 SESSION_ENGINE = "config.sessions"
+# Staff sessions end after a working day, after 30 minutes idle (config/middleware.py), when the
+# browser closes, and on a password change (Django's session auth hash). The exam sets its own expiry.
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+STAFF_SESSION_MAX_SECONDS = 8 * 3600
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -172,9 +179,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Uploaded spreadsheets are read in memory up to this size; the import refuses larger files.
+# Uploaded spreadsheets are read in memory up to this size; the import refuses larger files. A request
+# declaring a larger body is a 413 before it is read (config/middleware.py; nginx: client_max_body_size).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+MAX_REQUEST_BYTES = 21 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 WAGTAIL_SITE_NAME = _("Quality safety supervision platform")

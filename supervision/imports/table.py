@@ -6,6 +6,8 @@ import csv
 import io
 import unicodedata
 import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,6 +15,16 @@ from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_COLUMNS = 256
+# An xlsx is a zip: what it unpacks to is checked before any cell is read (a 5 MB file can hold 1 GB).
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_MEMBERS = 1000
+# What the readers raise on a damaged file: bad zip, bad or truncated XML (SyntaxError covers
+# ElementTree's and lxml's ParseError), a bad shared-string index, a bad number or date.
+_READER_ERRORS = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, IndexError, OSError,
+    ValueError, TypeError, AttributeError, SyntaxError, csv.Error,
+)
 
 
 class ImportFileError(ValueError):
@@ -45,36 +57,85 @@ def read_table(*, data: bytes, filename: str) -> Table:
     check_upload(data)
     name = filename.lower()
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        rows = _read_xlsx(data)
+        reader = _read_xlsx
     elif name.endswith((".csv", ".txt")):
-        rows = _read_csv(data)
+        reader = _read_csv
     else:
         raise ImportFileError(_("Only .xlsx and .csv files can be imported."))
-    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
+    try:
+        rows = _bounded(reader(data))
+    except ImportFileError:
+        raise
+    except MemoryError:
+        raise ImportFileError(_("The file is too large to read; split it into smaller files."))
+    except _READER_ERRORS:
+        if reader is _read_csv:
+            raise ImportFileError(_("The file is not a readable CSV file."))
+        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx)."))
     if not rows:
         raise ImportFileError(_("The file is empty."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)d rows; split it into smaller files.") % {"max": MAX_ROWS})
     if len(rows) == 1:
         raise ImportFileError(_("The file has a header row but no data rows."))
     return Table(headers=[normalise_header(h) for h in rows[0]], rows=rows[1:])
 
 
-def _read_xlsx(data: bytes) -> list[list[object]]:
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(_("The file has more than %(max)d rows; split it into smaller files.") % {"max": MAX_ROWS})
+
+
+def _too_many_columns() -> ImportFileError:
+    return ImportFileError(_("The file has more than %(max)d columns.") % {"max": MAX_COLUMNS})
+
+
+def _bounded(rows: Iterable[Iterable[object]]) -> list[list[object]]:
+    """The non-empty rows, counted while they stream: reading stops at the first row past a limit."""
+    kept: list[list[object]] = []
+    for raw in rows:
+        row = list(raw)
+        if len(row) > MAX_COLUMNS:
+            while row and row[-1] in (None, ""):  # Excel pads formatted cells on the right
+                row.pop()
+            if len(row) > MAX_COLUMNS:
+                raise _too_many_columns()
+        if any(cell not in (None, "") for cell in row):
+            if len(kept) > MAX_ROWS:  # the header plus MAX_ROWS data rows are allowed
+                raise _too_many_rows()
+            kept.append(row)
+    return kept
+
+
+def _check_xlsx_archive(data: bytes) -> None:
+    """Refuse a workbook whose zip members unpack past the limit, before openpyxl opens it."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx)."))
+    if len(members) > MAX_MEMBERS or sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _("The workbook unpacks to more than %(limit)d MB; split it into smaller files.")
+            % {"limit": MAX_UNPACKED_BYTES // 1024 // 1024}
+        )
+
+
+def _read_xlsx(data: bytes) -> Iterator[tuple[object, ...]]:
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx)."))
+    _check_xlsx_archive(data)
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # Read-only openpyxl pads every row to the declared <dimension> (A1:XFD1048576 is 17
+        # billion cells): check what the sheet declares before reading a cell.
+        if (sheet.max_row or 0) > MAX_ROWS + 1:
+            raise _too_many_rows()
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise _too_many_columns()
+        yield from sheet.iter_rows(values_only=True)
     finally:
         workbook.close()
 
 
-def _read_csv(data: bytes) -> list[list[object]]:
+def _read_csv(data: bytes) -> Iterator[list[str]]:
     # Chinese Excel writes GB18030/GBK; everything else writes UTF-8, sometimes with a BOM.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -90,7 +151,7 @@ def _read_csv(data: bytes) -> list[list[object]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    yield from csv.reader(io.StringIO(text), dialect)
 
 
 def cell_text(value: object) -> str:

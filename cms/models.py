@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import AbstractGroupApprovalTask, Page
+from wagtail.models import AbstractGroupApprovalTask, Page, PagePermissionTester
 
 
 class HomePage(Page):
@@ -46,6 +46,18 @@ class ResultsIndexPage(Page):
         return context
 
 
+class OutOfScopePermissionTester(PagePermissionTester):
+    """Another bureau's page: no page permission at all, and no revisions either (Wagtail shows
+    any page's revisions to anyone in the admin)."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        self.permissions = set()
+
+    def can_view_revisions(self):
+        return False
+
+
 class ResultsPage(RoutablePageMixin, Page):
     """考核结果公示: one published round, as a snapshot taken at publication. Later changes to the
     data never rewrite it; a correction is a new revision with its reason shown on the page."""
@@ -60,6 +72,22 @@ class ResultsPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("results page")
+
+    def in_scope_of(self, user) -> bool:
+        """A round's page belongs to the round's bureau: its staff (and the bureaus above) only."""
+        from supervision.scoping import user_jurisdiction
+
+        if user.is_superuser or self.plan_id is None:
+            return True
+        own = user_jurisdiction(user)
+        return own is not None and self.plan.jurisdiction.path.startswith(own.path)
+
+    def permissions_for_user(self, user):
+        # Wagtail asks this one method for every page action (edit, publish, bulk actions,
+        # unpublish, delete, copy, move, revisions, view draft): another bureau's round gets none.
+        if user.is_active and not self.in_scope_of(user):
+            return OutOfScopePermissionTester(user, self)
+        return super().permissions_for_user(user)
 
     @path("frame/")
     def frame_file(self, request):
@@ -112,15 +140,8 @@ class JurisdictionApprovalTask(AbstractGroupApprovalTask):
     a bureau above it). An approver of a neighbouring county sees no approve action."""
 
     def _covers(self, obj, user) -> bool:
-        from supervision.scoping import user_jurisdiction
-
-        if user.is_superuser:
-            return True
-        plan = getattr(getattr(obj, "specific", obj), "plan", None)
-        if plan is None:
-            return True
-        own = user_jurisdiction(user)
-        return own is not None and plan.jurisdiction.path.startswith(own.path)
+        page = getattr(obj, "specific", obj)
+        return page.in_scope_of(user) if isinstance(page, ResultsPage) else True
 
     def user_can_access_editor(self, obj, user):
         return super().user_can_access_editor(obj, user) and self._covers(obj, user)

@@ -16,3 +16,11 @@ def register_publish_url():
 @hooks.register("register_log_actions")
 def register_cms_log_actions(actions):
     actions.register_action("assessment.results_publish", _("Publish results"), _("Drafted the results page for approval"))
+
+
+@hooks.register("construct_main_menu")
+def hide_platform_admin_menus(request, menu_items):
+    # The reports and the page explorer (which reads the admin API) are reserved to platform
+    # admins (cms/admin_access.py); bureau staff reach their pages through 信息公开.
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name not in {"reports", "explorer"}]

@@ -506,3 +506,22 @@ def test_answers_handed_in_with_the_paper_count_unless_late(exam):
     other.refresh_from_db()
     assert other.status == AttemptStatus.SUBMITTED and other.submitted_at == other.deadline
     assert not other.answers.exists() and other.score == 0
+
+
+def test_the_overview_shows_the_session_window_as_enforced(staff, tree):
+    """A session of two weeks shows both dates; a session within one day shows the end's time only."""
+    from assessment.templatetags.exam_time import window_text
+
+    start = timezone.make_aware(timezone.datetime(2026, 12, 2, 11, 20))
+    assert window_text(start, start + timedelta(days=14, hours=1)) == "2026-12-02 11:20 – 2026-12-16 12:20"
+    assert window_text(start, start + timedelta(hours=1)) == "2026-12-02 11:20 – 12:20"
+    assert window_text(start, start + timedelta(days=1), "long") == "2026年12月2日 11:20至2026年12月3日 11:20"
+    # midnight in Asia/Shanghai is another day, though it is the same UTC date
+    late = timezone.make_aware(timezone.datetime(2026, 12, 2, 23, 30))
+    assert window_text(late, late + timedelta(hours=1)) == "2026-12-02 23:30 – 2026-12-03 00:30"
+    now = timezone.now()
+    session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a,
+                                                start=now - timedelta(minutes=5), end=now + timedelta(days=14))
+    page = login(issued[0]).get(reverse("exam:overview")).content.decode()
+    assert window_text(session.starts_at, session.ends_at) in page
+    assert timezone.localtime(session.ends_at).strftime("%Y-%m-%d") in page

@@ -72,11 +72,13 @@ def _new_code() -> str:
 def ticket_check(*, number: str, code: str) -> Ticket | None:
     """The ticket whose number and access code match, or None (same work either way)."""
     ticket = Ticket.objects.select_related("session", "person").filter(number=number.strip()).first()
+    return ticket if _code_matches(ticket, number.strip(), code) else None
+
+
+def _code_matches(ticket: Ticket | None, number: str, code: str) -> bool:
+    """Whether the code is the ticket's, with the same work when there is no such ticket."""
     expected = ticket.access_code_hash if ticket else "0" * 64
-    supplied = access_code_hash(number.strip(), code)
-    if hmac.compare_digest(expected, supplied) and ticket is not None:
-        return ticket
-    return None
+    return hmac.compare_digest(expected, access_code_hash(number, code)) and ticket is not None
 
 
 class LoginRefused(Exception):
@@ -130,10 +132,9 @@ def ticket_login(*, number: str, code: str, address: str, now: datetime | None =
     if _address_locked(address, now):
         raise LoginRefused(_("Too many wrong access codes from this network. Try again in 15 minutes, or ask the examiners."))
     ticket = Ticket.objects.select_related("session", "person").filter(number=number).first()
-    if ticket is not None and ticket.locked_until is not None and ticket.locked_until > now:
+    if ticket is not None and ticket_locked(ticket, now):
         raise LoginRefused(_("This ticket is locked after too many wrong access codes. Ask the examiners to unlock it, or try again in 15 minutes."))
-    expected = ticket.access_code_hash if ticket else "0" * 64
-    if ticket is None or not hmac.compare_digest(expected, access_code_hash(number, code)):
+    if not _code_matches(ticket, number, code):
         _address_failure_record(address, now)
         if ticket is not None:
             _ticket_failure_record(ticket, now)

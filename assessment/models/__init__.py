@@ -19,6 +19,7 @@ from .sampling import (
     ExamSession,
     Frame,
     LoginThrottle,
+    NoticePrint,
     PlanStatus,
     SamplingMethod,
     SamplingPlan,
@@ -30,7 +31,7 @@ from .sampling import (
 
 __all__ = [
     "Attempt", "AttemptAnswer", "AttemptStatus", "FinishedBy",
-    "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExamSession", "Frame", "LoginThrottle",
+    "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExamSession", "Frame", "LoginThrottle", "NoticePrint",
     "PlanStatus", "SamplingMethod", "SamplingPlan", "SamplingUnit", "SessionMode", "Stratification", "Ticket",
     "Blueprint", "BlueprintCell", "Difficulty", "KnowledgeArea", "Mastery", "MultiScoring", "Question",
     "QuestionStatus", "QuestionType", "QuestionVersion", "RoleScope",

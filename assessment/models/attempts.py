@@ -16,6 +16,9 @@ class AttemptStatus(models.TextChoices):
 class FinishedBy(models.TextChoices):
     CANDIDATE = "candidate", _("Submitted by the candidate")
     DEADLINE = "deadline", _("Submitted at the deadline")
+    # The unit was withdrawn from the draw (and replaced) while this attempt was open: the attempt
+    # is kept as it stood, marked, and counts for nothing.
+    WITHDRAWN = "withdrawn", _("Closed when the unit was withdrawn")
 
 
 def new_save_pass_key() -> str:

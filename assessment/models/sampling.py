@@ -63,6 +63,12 @@ class SamplingPlan(models.Model):
     sample_ratio_percent = models.DecimalField(_("sample ratio (percent)"), max_digits=5, decimal_places=2, default=5)
     director_blueprint = models.ForeignKey(Blueprint, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("blueprint for directors"))
     officer_blueprint = models.ForeignKey(Blueprint, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("blueprint for officers"))
+    # Results: a candidate who never sat counts as not passed (and is always shown apart from 不合格).
+    absent_counts_as_failed = models.BooleanField(_("absent counts as not passed"), default=True, help_text=_("Candidates marked absent are counted as units that did not pass; they are always shown separately from those who failed."))
+    # The examiner draw: when the bureau's own eligible staff are fewer than this multiple of the
+    # examiners needed, the draw also takes the city's other counties' enforcement staff.
+    examiner_pool_widen = models.BooleanField(_("widen a small examiner pool to the city"), default=True, help_text=_("When the bureau has too few staff who can examine, draw from the enforcement staff of the city's other counties as well."))
+    examiner_pool_multiple = models.PositiveSmallIntegerField(_("examiner pool multiple"), default=3, help_text=_("The pool is widened when it holds fewer than this many times the examiners needed."))
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -194,6 +200,13 @@ class ExamSession(models.Model):
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    # Latecomers: no new attempt starts after this moment (e.g. 30 minutes after the start), the
+    # way an exam room bars late arrivals; empty means until the end.
+    latest_start_at = models.DateTimeField(_("latest start"), null=True, blank=True, help_text=_("No one may start after this time; empty: until the session ends."))
+    # The examiner draw's frame: the eligible staff after recusal as a canonical CSV and its hash,
+    # published with the round like the unit frame so that anyone can re-run the draw.
+    examiner_frame_csv = models.TextField(_("examiner frame"), blank=True)
+    examiner_frame_sha256 = models.CharField(_("examiner frame SHA-256"), max_length=64, blank=True)
     examiners = models.ManyToManyField(StaffProfile, through="ExaminerAssignment", related_name="+", verbose_name=_("examiners"))
 
     scope_path_lookup = "plan__jurisdiction__path"
@@ -202,7 +215,13 @@ class ExamSession(models.Model):
         verbose_name = _("exam session")
         verbose_name_plural = _("exam sessions")
         ordering = ["starts_at"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(latest_start_at__isnull=True) | Q(latest_start_at__gte=F("starts_at"), latest_start_at__lte=F("ends_at")),
+                name="session_latest_start_within_window",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.starts_at:%Y-%m-%d %H:%M}）"
@@ -243,6 +262,10 @@ class Ticket(models.Model):
     # ticket (and only it) is locked until `locked_until` or until an examiner unlocks it.
     failed_logins = models.PositiveSmallIntegerField(_("wrong access codes"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    # Revoked when the unit is withdrawn from the draw: the ticket no longer logs in and counts in
+    # no result; an attempt already started is kept and marked.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("revoked because"), max_length=200, blank=True)
 
     scope_path_lookup = "session__plan__jurisdiction__path"
 
@@ -271,3 +294,27 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address}: {self.failures}"
+
+
+class NoticePrint(models.Model):
+    """One printing of a session's notices (考核通知书). The access codes printed are kept,
+    Fernet-encrypted, until the session ends so that the same notices can be printed again after
+    a paper jam; a reprint for a unit makes new codes and says on the page that it replaces the
+    earlier notice. After the session ends the codes are erased."""
+
+    session = models.ForeignKey(ExamSession, on_delete=models.CASCADE, related_name="notice_prints", verbose_name=_("session"))
+    tickets = models.ManyToManyField(Ticket, related_name="notice_prints", verbose_name=_("tickets"))
+    codes_encrypted = models.TextField(_("access codes (encrypted)"), blank=True)
+    replaces_earlier = models.BooleanField(_("replaces an earlier notice"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("printed by"))
+    created_at = models.DateTimeField(_("printed at"), auto_now_add=True)
+
+    scope_path_lookup = "session__plan__jurisdiction__path"
+
+    class Meta:
+        verbose_name = _("printed notices")
+        verbose_name_plural = _("printed notices")
+        ordering = ["session", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.created_at:%Y-%m-%d %H:%M}"

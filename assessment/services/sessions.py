@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from supervision.models import Person, StaffProfile
+from supervision.models import Person, ProductionUnit, StaffProfile
+from supervision.personal_data import text_decrypt, text_encrypt
 from supervision.scoping import user_can_edit
 
 from .. import verify_draw
@@ -26,6 +28,7 @@ from ..models import (
     ExaminerAssignment,
     ExamSession,
     LoginThrottle,
+    NoticePrint,
     PlanStatus,
     SamplingPlan,
     SamplingUnit,
@@ -208,21 +211,115 @@ def tickets_issue(*, actor, session: ExamSession, selections: list[DrawSelection
             ticket.save()
             already.add(person.pk)
             issued.append(IssuedTicket(ticket, code))
+    if issued:
+        notice_print_record(actor=actor, session=session, issued=issued, replaces_earlier=False)
     log(instance=plan, action="assessment.tickets_issue", user=actor, data={"session": session.pk, "tickets": [t.ticket.number for t in issued]})
     return issued
 
 
-@transaction.atomic
-def ticket_reissue(*, actor, ticket: Ticket) -> IssuedTicket:
-    """A new access code; the old one stops working at once."""
-    _require_editor(actor)
+def _code_replace(actor, ticket: Ticket, now: datetime) -> IssuedTicket:
     code = _new_code()
     ticket.access_code_hash = access_code_hash(ticket.number, code)
-    ticket.issued_at = timezone.now()
+    ticket.issued_at = now
     ticket.issued_by = actor
-    ticket.save(update_fields=["access_code_hash", "issued_at", "issued_by"])
-    log(instance=ticket.session.plan, action="assessment.ticket_reissue", user=actor, data={"ticket": ticket.number})
+    # A new notice is a fresh start: earlier wrong codes were typed against the old one.
+    ticket.failed_logins = 0
+    ticket.locked_until = None
+    ticket.save(update_fields=["access_code_hash", "issued_at", "issued_by", "failed_logins", "locked_until"])
     return IssuedTicket(ticket, code)
+
+
+def _reprint_allowed(session: ExamSession, now: datetime) -> None:
+    if now >= session.ends_at:
+        raise ValidationError(_("The session has ended; its notices can no longer be printed."))
+
+
+@transaction.atomic
+def ticket_reissue(*, actor, ticket: Ticket) -> IssuedTicket:
+    """A new access code for one ticket; the old one stops working at once."""
+    _require_editor(actor)
+    ticket = Ticket.objects.select_for_update().select_related("session__plan", "person__unit").get(pk=ticket.pk)
+    now = timezone.now()
+    _reprint_allowed(ticket.session, now)
+    if ticket.revoked_at:
+        raise ValidationError(_("This ticket was revoked when its unit was withdrawn."))
+    issued = _code_replace(actor, ticket, now)
+    notice = notice_print_record(actor=actor, session=ticket.session, issued=[issued], replaces_earlier=True)
+    log(instance=ticket.session.plan, action="assessment.ticket_reissue", user=actor, data={"ticket": ticket.number, "notice": notice.pk})
+    return issued
+
+
+@transaction.atomic
+def unit_notices_reprint(*, actor, session: ExamSession, unit: ProductionUnit) -> NoticePrint:
+    """Reprint a unit's notice for a session (a printer jam, a lost sheet): every live ticket of
+    the unit gets a new access code, the old ones stop working at once, and the new notice says
+    that it replaces the earlier one."""
+    _require_editor(actor)
+    now = timezone.now()
+    session = ExamSession.objects.select_related("plan").get(pk=session.pk)
+    _reprint_allowed(session, now)
+    tickets = list(
+        Ticket.objects.select_for_update(of=("self",)).select_related("person__unit")
+        .filter(session=session, person__unit=unit, revoked_at__isnull=True).order_by("number")
+    )
+    if not tickets:
+        raise ValidationError(_("This unit has no live ticket in this session."))
+    issued = [_code_replace(actor, ticket, now) for ticket in tickets]
+    notice = notice_print_record(actor=actor, session=session, issued=issued, replaces_earlier=True)
+    log(instance=session.plan, action="assessment.notices_reprint", user=actor, data={
+        "session": session.pk, "unit": unit.pk, "tickets": [t.number for t in tickets], "notice": notice.pk,
+    })
+    return notice
+
+
+def notice_print_record(*, actor, session: ExamSession, issued: list[IssuedTicket], replaces_earlier: bool) -> NoticePrint:
+    """Keep the codes just made, encrypted, so that the notices can be printed again until the
+    session ends (the page is a GET, not the answer to the POST that made them)."""
+    codes = {str(item.ticket.pk): item.access_code for item in issued}
+    notice = NoticePrint.objects.create(
+        session=session, codes_encrypted=text_encrypt(json.dumps(codes)), replaces_earlier=replaces_earlier, created_by=actor,
+    )
+    notice.tickets.set([item.ticket for item in issued])
+    return notice
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    ticket: Ticket
+    access_code: str | None  # None: no printable code kept (issued before codes were kept, or erased)
+    replaces_earlier: bool
+    printed_at: datetime | None
+
+
+def notice_lines(session: ExamSession, *, notice: NoticePrint | None = None, now: datetime | None = None) -> list[NoticeLine]:
+    """The codes to print: those of one printing, or (notice=None) every live ticket of the session
+    with its latest code. Codes are never shown once the session has ended."""
+    now = now or timezone.now()
+    prints = [notice] if notice is not None else list(session.notice_prints.order_by("created_at", "pk"))
+    latest: dict[int, tuple[str, NoticePrint]] = {}
+    if now < session.ends_at:
+        for item in prints:
+            if not item.codes_encrypted:
+                continue
+            for ticket_pk, code in json.loads(text_decrypt(item.codes_encrypted)).items():
+                latest[int(ticket_pk)] = (code, item)
+    tickets = Ticket.objects.filter(session=session, revoked_at__isnull=True).select_related("person__unit").order_by("person__unit__name", "person__unit_id", "number")
+    if notice is not None:
+        tickets = tickets.filter(pk__in=notice.tickets.values("pk"))
+    lines = []
+    for ticket in tickets:
+        code, item = latest.get(ticket.pk, (None, None))
+        # A code printed earlier is stale if the ticket got a new one since (its issued_at moved on).
+        if item is not None and notice is not None and ticket.issued_at > item.created_at:
+            code = None
+        lines.append(NoticeLine(ticket, code, bool(item and item.replaces_earlier), item.created_at if item else None))
+    return lines
+
+
+def notice_codes_erase(now: datetime | None = None) -> int:
+    """After a session ends its kept access codes are erased: nothing can log in with them anyway."""
+    now = now or timezone.now()
+    return NoticePrint.objects.filter(session__ends_at__lte=now).exclude(codes_encrypted="").update(codes_encrypted="")
 
 
 def _recused(session: ExamSession, candidates: list[StaffProfile]) -> set[int]:

@@ -48,14 +48,17 @@ def _require_editor(actor) -> None:
 
 
 @transaction.atomic
-def session_create(*, actor, plan: SamplingPlan, name: str, mode: str, venue: str, starts_at, ends_at) -> ExamSession:
+def session_create(*, actor, plan: SamplingPlan, name: str, mode: str, venue: str, starts_at, ends_at, latest_start_at=None) -> ExamSession:
     _require_editor(actor)
     plan = SamplingPlan.objects.get(pk=plan.pk)
     if plan.status not in (PlanStatus.DRAWN,):
         raise ValidationError(_("Sessions are set up after the draw."))
     if ends_at <= starts_at:
         raise ValidationError(_("A session ends after it starts."))
-    session = ExamSession.objects.create(plan=plan, name=name, mode=mode, venue=venue, starts_at=starts_at, ends_at=ends_at)
+    if latest_start_at is not None and not starts_at <= latest_start_at <= ends_at:
+        raise ValidationError(_("The latest start lies between the session's start and its end."))
+    session = ExamSession.objects.create(plan=plan, name=name, mode=mode, venue=venue, starts_at=starts_at, ends_at=ends_at,
+                                         latest_start_at=latest_start_at)
     log(instance=plan, action="assessment.session_create", user=actor, data={"session": session.pk, "name": name})
     return session
 
@@ -142,6 +145,9 @@ def ticket_login(*, number: str, code: str, address: str, now: datetime | None =
         if ticket is not None:
             _ticket_failure_record(ticket, now)
         raise LoginRefused(_("The ticket number or access code is wrong. Please check your assessment notice."))
+    if ticket.revoked_at:
+        # Only after the right code: a wrong guess learns nothing about the ticket.
+        raise LoginRefused(_("This ticket was revoked: your unit was withdrawn from this assessment. Nothing more is needed from you."))
     if ticket.failed_logins:
         Ticket.objects.filter(pk=ticket.pk).update(failed_logins=0, locked_until=None)
     return ticket

@@ -50,9 +50,9 @@ def _ticket(request) -> Ticket | None:
     return (
         Ticket.objects.select_related("session", "person__unit", "blueprint")
         .only("number", "paper", "sittings_allowed", "extra_minutes", "absent_marked_at", "session", "person", "blueprint",
-              "session__name", "session__starts_at", "session__ends_at", "session__plan", "person__name", "person__role",
+              "session__name", "session__starts_at", "session__ends_at", "session__latest_start_at", "session__plan", "person__name", "person__role",
               "person__unit", "person__unit__name", "blueprint__time_limit_minutes", "blueprint__pass_mark_percent")
-        .filter(pk=ticket_id).first()
+        .filter(pk=ticket_id, revoked_at__isnull=True).first()
     )
 
 

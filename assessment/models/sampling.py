@@ -202,6 +202,9 @@ class ExamSession(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     # Latecomers: no new attempt starts after this moment (e.g. 30 minutes after the start), the
     # way an exam room bars late arrivals; empty means until the end.
+    # 补考: a re-exam after the round closed, for the persons who failed or were absent (Order 75
+    # Art. 15 ¶3); its sittings settle the units' orders and never change the round's statistics.
+    is_resit = models.BooleanField(_("re-exam session"), default=False)
     latest_start_at = models.DateTimeField(_("latest start"), null=True, blank=True, help_text=_("No one may start after this time; empty: until the session ends."))
     # The examiner draw's frame: the eligible staff after recusal as a canonical CSV and its hash,
     # published with the round like the unit frame so that anyone can re-run the draw.

@@ -396,7 +396,7 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None, by: str = F
         attempt.finished_by = FinishedBy.DEADLINE if (late or by == FinishedBy.DEADLINE) else FinishedBy.CANDIDATE
     attempt.score, attempt.max_score, attempt.passed = grade.score, grade.max_score, grade.passed
     attempt.save(update_fields=["status", "submitted_at", "finished_by", "score", "max_score", "passed"])
-    if attempt.sequence > 1 and by != FinishedBy.WITHDRAWN:
+    if by != FinishedBy.WITHDRAWN and (attempt.sequence > 1 or ExamSession.objects.filter(tickets__pk=attempt.ticket_id, is_resit=True).exists()):
         from .results import resit_report
 
         resit_report(attempt)

@@ -83,13 +83,14 @@ class RoundResults:
 
 def _latest_attempts(plan: SamplingPlan) -> dict[int, Attempt]:
     latest: dict[int, Attempt] = {}
-    for attempt in Attempt.objects.filter(ticket__session__plan=plan, status=AttemptStatus.SUBMITTED).select_related("blueprint").order_by("sequence"):
+    # The round's statistics are its first sittings: re-exam sessions after the close settle orders only.
+    for attempt in Attempt.objects.filter(ticket__session__plan=plan, ticket__session__is_resit=False, status=AttemptStatus.SUBMITTED).select_related("blueprint").order_by("sequence"):
         latest[attempt.ticket_id] = attempt
     return latest
 
 
 def round_results(plan: SamplingPlan) -> RoundResults:
-    tickets = list(Ticket.objects.filter(session__plan=plan).select_related("person__unit__county").prefetch_related("person__unit__categories").order_by("number"))
+    tickets = list(Ticket.objects.filter(session__plan=plan, session__is_resit=False).select_related("person__unit__county").prefetch_related("person__unit__categories").order_by("number"))
     latest = _latest_attempts(plan)
     units: dict[int, UnitResult] = {}
     people: list[PersonResult] = []
@@ -286,16 +287,19 @@ def rectification_orders_issue(*, actor, plan: SamplingPlan, deadline_days: int 
 
 
 def resit_report(attempt: Attempt) -> None:
-    """After a re-sit is graded: if every sampled person of the unit has now passed, tell the
-    register, so the unit's order can close."""
+    """After a re-sit (a further sitting on the ticket, or a re-exam session) is graded: if every
+    person of the unit in the round has now passed, tell the register, so the unit's order can
+    close (Order 75 Art. 15 ¶3)."""
     from supervision.services.enforcement import order_record_resit
 
-    ticket = attempt.ticket
+    from .resits import person_outcomes
+
+    ticket = Ticket.objects.select_related("session__plan", "person").get(pk=attempt.ticket_id)
     plan = ticket.session.plan
     unit_id = ticket.person.unit_id
-    latest = _latest_attempts(plan)
-    unit_tickets = Ticket.objects.filter(session__plan=plan, person__unit_id=unit_id).values_list("pk", flat=True)
-    passed = all(latest.get(pk) is not None and latest[pk].passed for pk in unit_tickets)
+    of_unit = set(Ticket.objects.filter(session__plan=plan, person__unit_id=unit_id).values_list("person_id", flat=True))
+    outcomes = person_outcomes(plan)
+    passed = all(outcomes.get(pid) == "passed" for pid in of_unit if pid in outcomes)
     order_record_resit(unit_id=unit_id, source_id=plan.pk, passed=passed)
 
 

@@ -19,7 +19,7 @@ from supervision.views import run_action
 from .. import verify_draw
 from ..models import DrawSelection, ExamSession, PlanStatus, SamplingPlan, Ticket
 from ..plan_forms import SessionForm
-from ..services import sampling, sessions
+from ..services import resits, sampling, sessions
 
 ACTIONS = {
     "submit": lambda actor, plan, data: sampling.plan_submit(actor=actor, plan=plan),
@@ -114,6 +114,22 @@ def session_create_view(request, pk: int):
     return redirect("plans:inspect", plan.pk)
 
 
+def resit_session_create_view(request, pk: int):
+    """补考: a re-exam session of a closed round, for the persons who have not passed."""
+    plan = _plan(request, pk)
+    if response := _post_only(request):
+        return response
+    form = SessionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        return redirect("plans:inspect", plan.pk)
+    run_action(request, lambda: resits.resit_session_create(actor=request.user, plan=plan, **form.cleaned_data),
+               _("Re-exam session created. Issue its tickets to print the notices."))
+    return redirect("plans:inspect", plan.pk)
+
+
 def _session(request, plan, session_pk) -> ExamSession:
     return get_in_scope_or_404(ExamSession.objects.all(), user=request.user, pk=session_pk, plan=plan)
 
@@ -125,9 +141,12 @@ def session_tickets_view(request, pk: int, session_pk: int):
     session = _session(request, plan, session_pk)
     if response := _post_only(request):
         return response
-    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
-    selections = list(draw.selections.filter(withdrawn_reason="").select_related("draw")) if draw else []
-    issued = run_action(request, lambda: sessions.tickets_issue(actor=request.user, session=session, selections=selections), _("Tickets issued."))
+    if session.is_resit:
+        issued = run_action(request, lambda: resits.resit_tickets_issue(actor=request.user, session=session), _("Re-exam tickets issued."))
+    else:
+        draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+        selections = list(draw.selections.filter(withdrawn_reason="").select_related("draw")) if draw else []
+        issued = run_action(request, lambda: sessions.tickets_issue(actor=request.user, session=session, selections=selections), _("Tickets issued."))
     if not issued:
         if issued == []:
             messages.info(request, _("Everyone sampled already has a ticket."))

@@ -37,6 +37,7 @@ def register_assessment_log_actions(actions):
         ("assessment.session_create", _("Create session"), _("Created an exam session")),
         ("assessment.tickets_issue", _("Issue tickets"), _("Issued admission tickets")),
         ("assessment.ticket_reissue", _("Reissue ticket"), _("Reissued an access code")),
+        ("assessment.resit_session_create", _("Create re-exam session"), _("Created a re-exam session")),
         ("assessment.notices_reprint", _("Reprint notices"), _("Reprinted a unit's notice with new access codes")),
         ("assessment.notices_print", _("Print notices again"), _("Printed a session's notices again")),
         ("assessment.ticket_unlock", _("Unlock ticket"), _("Unlocked a ticket locked by wrong access codes")),

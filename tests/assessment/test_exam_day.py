@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -117,8 +118,8 @@ def test_reprints_are_refused_to_the_wrong_people_and_after_the_end(exam, staff,
     assert not ModelLogEntry.objects.filter(action="assessment.notices_reprint").exists()
     assert client_for(staff.operator_a).get(url).status_code == 405
     assert _login(issued[0].ticket.number, issued[0].access_code).status_code == 302  # nothing changed
-    type(session).objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(seconds=1))
-    response = client_for(staff.operator_a).post(url, follow=True)
+    with time_machine.travel(session.ends_at, tick=False):  # the second the session ends
+        response = client_for(staff.operator_a).post(url, follow=True)
     assert "已结束" in response.content.decode()
     assert NoticePrint.objects.filter(session=session).count() == 1
 

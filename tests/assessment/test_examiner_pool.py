@@ -219,9 +219,18 @@ def test_no_frame_before_the_draw_is_a_404(session, staff, client_for):
     assert client_for(staff.operator_a).get(url).status_code == 404
 
 
-def test_the_plan_form_has_the_pool_settings(staff, client_for):
-    html = client_for(staff.operator_a).get(reverse("plans:add")).content.decode()
+def test_the_plan_form_has_the_pool_settings(staff, tree, client_for):
+    client = client_for(staff.operator_a)
+    html = client.get(reverse("plans:add")).content.decode()
     assert 'name="examiner_pool_widen"' in html and 'name="examiner_pool_multiple"' in html
+    response = client.post(reverse("plans:add"), {
+        "jurisdiction": tree.county_a.pk, "year": 2026, "batch": 1, "title": "小局计划", "include_ccc": "on",
+        "roles": ["director"], "sampling_unit": "unit", "method": "simple", "allocation": "proportional",
+        "sample_ratio_percent": "10", "examiner_pool_multiple": "4",  # the box unticked: no widening
+    })
+    assert response.status_code == 302
+    plan = SamplingPlan.objects.get()
+    assert plan.examiner_pool_widen is False and plan.examiner_pool_multiple == 4
 
 
 def test_the_public_page_publishes_the_examiner_frame(session, runner, staff, tree, client, tmp_path):

@@ -121,6 +121,7 @@ class SamplingPlanViewSet(console.ScopedModelViewSet):
             path("resit/<int:pk>/", plan_views.resit_session_create_view, name="resit_create"),
             path("session/<int:pk>/<int:session_pk>/tickets/", plan_views.session_tickets_view, name="session_tickets"),
             path("session/<int:pk>/<int:session_pk>/examiners/", plan_views.session_examiners_view, name="session_examiners"),
+            path("session/<int:pk>/<int:session_pk>/examiner-frame/", plan_views.session_examiner_frame_view, name="session_examiner_frame"),
             path("session/<int:pk>/<int:session_pk>/roster/", plan_views.session_roster_view, name="session_roster"),
             path("session/<int:pk>/<int:session_pk>/notices/", plan_views.session_notices_view, name="session_notices"),
             path("session/<int:pk>/<int:session_pk>/notices/<int:notice_pk>/", plan_views.notice_print_view, name="notice_print"),

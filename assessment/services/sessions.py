@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
+import io
 import json
 import secrets
 from dataclasses import dataclass
@@ -17,15 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from supervision.models import Person, ProductionUnit, StaffProfile
+from supervision.models import Jurisdiction, JurisdictionLevel, Person, ProductionUnit, StaffProfile
 from supervision.personal_data import text_decrypt, text_encrypt
-from supervision.scoping import user_can_edit
+from supervision.scoping import staff_profile_of, user_can_edit
 
 from .. import verify_draw
 from ..models import (
     ConflictDeclaration,
     DrawSelection,
     ExaminerAssignment,
+    ExaminerPool,
     ExamSession,
     LoginThrottle,
     NoticePrint,
@@ -40,6 +43,8 @@ MIN_EXAMINERS = 2
 # No 0/O, 1/I/L: a code read off paper is typed right.
 ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 ACCESS_CODE_LENGTH = 8
+# The examiner frame: verify_draw's two columns, then where each examiner comes from.
+EXAMINER_FRAME_HEADER = [*verify_draw.FRAME_HEADER, "pool", "jurisdiction_code", "jurisdiction"]
 
 
 def _require_editor(actor) -> None:
@@ -350,10 +355,52 @@ def _recused(session: ExamSession, candidates: list[StaffProfile]) -> set[int]:
     return recused
 
 
+def _city_of(jurisdiction: Jurisdiction) -> Jurisdiction | None:
+    """The city above a county bureau; None for a city or province plan (nothing wider) and for
+    a county directly under a province."""
+    if jurisdiction.level != JurisdictionLevel.COUNTY:
+        return None
+    parent = jurisdiction.get_parent()
+    return parent if parent is not None and parent.level == JurisdictionLevel.CITY else None
+
+
+def _examiner_candidates(plan: SamplingPlan, *, pool: str, exclude_pk: int | None) -> list[StaffProfile]:
+    """Staff who can examine in the plan's own subtree, or in the other counties of its city."""
+    if pool == ExaminerPool.OWN:
+        staff = StaffProfile.objects.filter(jurisdiction__path__startswith=plan.jurisdiction.path)
+    else:
+        city = _city_of(plan.jurisdiction)
+        if city is None:
+            return []
+        staff = StaffProfile.objects.filter(
+            jurisdiction__path__startswith=city.path, jurisdiction__level=JurisdictionLevel.COUNTY,
+        ).exclude(jurisdiction__path__startswith=plan.jurisdiction.path)
+    return list(staff.filter(can_examine=True).exclude(pk=exclude_pk).select_related("jurisdiction"))
+
+
+def examiner_frame_csv(session: ExamSession, pools: dict[str, list[StaffProfile]]) -> str:
+    """The examiner frame as published: verify_draw's header "id,stratum" (one stratum, ""), then
+    where each examiner comes from. Ids and bureaus only: no names, as on the public page."""
+    rows = sorted(
+        (f"examiner:{session.pk}:{s.pk}", "", pool, s.jurisdiction.code, s.jurisdiction.name)
+        for pool, staff in pools.items() for s in staff
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EXAMINER_FRAME_HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
 @transaction.atomic
 def examiners_draw(*, actor, session: ExamSession, count: int = MIN_EXAMINERS) -> list[ExaminerAssignment]:
     """The second random: examiners drawn from the staff who can examine, with the plan's public
-    seed and the same consistent sampler (ids "examiner:<session>:<staff>"), after recusal."""
+    seed and the same consistent sampler (ids "examiner:<session>:<staff>"), after recusal.
+
+    The person running the draw is never in it. When the bureau's eligible staff are fewer than
+    `plan.examiner_pool_multiple` times `count`, and the plan allows it, the city's other counties'
+    staff join the pool (recused the same way). The frame is stored and hashed on the session
+    before the draw, and the draw is made from that very file, so the public can re-run it."""
     _require_editor(actor)
     session = ExamSession.objects.select_for_update(of=("self",)).select_related("plan__jurisdiction").get(pk=session.pk)
     if count < MIN_EXAMINERS:
@@ -362,18 +409,39 @@ def examiners_draw(*, actor, session: ExamSession, count: int = MIN_EXAMINERS) -
         raise ValidationError(_("Examiners have already been drawn for this session."))
     if not session.tickets.exists():
         raise ValidationError(_("Issue the session's tickets first: recusal depends on its units."))
-    draw = session.plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
-    candidates = list(StaffProfile.objects.filter(can_examine=True, jurisdiction__path__startswith=session.plan.jurisdiction.path))
-    recused = _recused(session, candidates)
-    eligible = {f"examiner:{session.pk}:{s.pk}": s for s in candidates if s.pk not in recused}
+    plan = session.plan
+    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    operator = staff_profile_of(actor)
+    exclude_pk = operator.pk if operator else None
+    own = _examiner_candidates(plan, pool=ExaminerPool.OWN, exclude_pk=exclude_pk)
+    recused = _recused(session, own)
+    pools = {ExaminerPool.OWN: [s for s in own if s.pk not in recused]}
+    widened = plan.examiner_pool_widen and len(pools[ExaminerPool.OWN]) < plan.examiner_pool_multiple * count
+    if widened:
+        city = _examiner_candidates(plan, pool=ExaminerPool.CITY, exclude_pk=exclude_pk)
+        recused |= _recused(session, city)
+        pools[ExaminerPool.CITY] = [s for s in city if s.pk not in recused]
+    eligible = {f"examiner:{session.pk}:{s.pk}": s for staff in pools.values() for s in staff}
     if len(eligible) < count:
-        raise ValidationError(_("Only %(n)s staff can examine this session after recusal; %(needed)s are needed.") % {"n": len(eligible), "needed": count})
-    chosen = verify_draw.draw([(element_id, "") for element_id in eligible], draw.seed, {"": count})
+        reasons = [_("Only %(n)s staff can examine this session after recusal; %(needed)s are needed.") % {"n": len(eligible), "needed": count}]
+        if operator is not None and operator.can_examine:
+            reasons.append(_("The person running the draw is never drawn, so you are not counted."))
+        if not plan.examiner_pool_widen:
+            reasons.append(_("The plan does not widen the pool to the city's other counties."))
+        elif widened:
+            reasons.append(_("The staff of the city's other counties who can examine were counted too."))
+        raise ValidationError(" ".join(reasons))
+    text = examiner_frame_csv(session, pools)
+    session.examiner_frame_csv, session.examiner_frame_sha256 = text, verify_draw.frame_sha256(text)
+    session.save(update_fields=["examiner_frame_csv", "examiner_frame_sha256"])
+    chosen = verify_draw.draw(verify_draw.read_frame(text), draw.seed, {"": count})
     assignments = [
         ExaminerAssignment.objects.create(session=session, staff=eligible[element_id], ticket=ticket, position=position)
         for position, (ticket, element_id, _s) in enumerate(chosen, start=1)
     ]
-    log(instance=session.plan, action="assessment.examiners_draw", user=actor, data={
+    log(instance=plan, action="assessment.examiners_draw", user=actor, data={
         "session": session.pk, "examiners": [a.staff_id for a in assignments], "recused": sorted(recused),
+        "pool": session.examiner_pool, "widened": widened, "frame_sha256": session.examiner_frame_sha256,
+        "frame_size": len(eligible), "excluded_actor": exclude_pk,
     })
     return assignments

@@ -234,6 +234,17 @@ def session_examiners_view(request, pk: int, session_pk: int):
     return redirect("plans:inspect", plan.pk)
 
 
+def session_examiner_frame_view(request, pk: int, session_pk: int):
+    """The session's examiner frame, the file its examiner draw was made from."""
+    plan = _plan(request, pk)
+    session = _session(request, plan, session_pk)
+    if not session.examiner_frame_csv:
+        raise Http404
+    response = HttpResponse(session.examiner_frame_csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="examiners-{plan.year}-{plan.batch}-{plan.pk}-{session.pk}.csv"'
+    return response
+
+
 def session_roster_view(request, pk: int, session_pk: int):
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)

@@ -36,6 +36,7 @@ def test_plan_from_draft_to_printed_notices(setup, tree, client_for):
         "jurisdiction": tree.county_a.pk, "year": 2026, "batch": 1, "title": "2026年度余杭区第一批抽查考核",
         "include_licence": "on", "include_ccc": "on", "roles": ["director", "officer"], "sampling_unit": "unit",
         "method": "simple", "allocation": "proportional", "sample_ratio_percent": "10",
+        "examiner_pool_widen": "on", "examiner_pool_multiple": "3",
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     plan = SamplingPlan.objects.get()

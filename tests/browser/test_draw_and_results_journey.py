@@ -45,6 +45,9 @@ def test_public_draw_then_published_results(live_server, page):
     page.wait_for_url(f"{live_server.url}/admin/")
     page.goto(f"{live_server.url}/admin/plans/presentation/{plan.pk}/")
     assert frame.sha256 in page.content()
+    # The draw asks first, in the dialog's words; every dialog of this page is accepted.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.fill("input[name=seed]", "12345")
     page.get_by_role("button", name="三、抽取").click()
     assert "至少需要 20 位数字" in page.locator(".error").inner_text()
@@ -52,6 +55,7 @@ def test_public_draw_then_published_results(live_server, page):
     page.get_by_role("button", name="三、抽取").click()
     page.wait_for_selector("ol.result li")
     assert page.locator("ol.result li").count() == 3
+    assert dialogs and "公开" in dialogs[-1]
 
     # The round runs and closes (services), the results are published and approved.
     plan.refresh_from_db()

@@ -229,3 +229,31 @@ def test_irreversible_actions_ask_first_in_their_own_words(exam, staff, client_f
     attempt_service.attempt_submit(attempt=attempt)
     board = operator.get(reverse("plans:session_board", args=[session.plan_id, session.pk])).content.decode()
     assert re.search(r'data-confirm="[^"]*补考[^"]*"', board)
+
+
+# --- the candidate's session on a shared device -----------------------------------------------
+
+def test_an_exam_login_ends_with_the_window_and_soon_after_submitting(staff, tree):
+    now = timezone.now()
+    session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a,
+                                                start=now - timedelta(minutes=5), end=now + timedelta(hours=1))
+    client = Client()
+    client.post(reverse("exam:entry"), {"ticket_number": issued[0].ticket.number, "access_code": issued[0].access_code})
+    age = client.session.get_expiry_age()
+    assert 3600 < age <= 3600 + 15 * 60 + 5  # the window's end and a margin, not a fortnight
+    with time_machine.travel(session.ends_at + timedelta(minutes=16)):
+        assert client.get(reverse("exam:overview")).status_code == 302  # logged out by then
+    client = Client()
+    client.post(reverse("exam:entry"), {"ticket_number": issued[1].ticket.number, "access_code": issued[1].access_code})
+    client.post(reverse("exam:start"))
+    client.post(reverse("exam:attempt"), {"action": "submit"})
+    assert client.session.get_expiry_age() <= 15 * 60
+    # a fortnight's window still gives no more than a working day
+    from tests.factories import make_staff
+
+    approver_b = make_staff("ap-b", "approver", tree.county_b).user
+    long_session, long_issued = open_session_with_tickets(county=tree.county_b, operator=staff.operator_b, approver=approver_b,
+                                                          start=now - timedelta(minutes=5), end=now + timedelta(days=14))
+    client = Client()
+    client.post(reverse("exam:entry"), {"ticket_number": long_issued[0].ticket.number, "access_code": long_issued[0].access_code})
+    assert client.session.get_expiry_age() <= 8 * 3600

@@ -10,6 +10,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from supervision.console import ProtectedDeleteView
+
 from .forms import QuestionForm
 from .plan_viewsets import ConflictDeclarationViewSet, SamplingPlanViewSet
 from .models import Blueprint, KnowledgeArea, Question, QuestionStatus, QuestionType, RoleScope
@@ -66,6 +68,8 @@ def _stem(question):
 
 class QuestionViewSet(ModelViewSet):
     """题库: shared by every jurisdiction; attempts keep the version they were given."""
+
+    delete_view_class = ProtectedDeleteView
 
     model = Question
     name = "questions"
@@ -134,6 +138,8 @@ class BlueprintEditView(BlueprintCheckMixin, generic.EditView):
 
 class BlueprintViewSet(ModelViewSet):
     """组卷规则: how each role's paper is drawn. Shared by every jurisdiction."""
+
+    delete_view_class = ProtectedDeleteView
 
     model = Blueprint
     name = "blueprints"

@@ -7,8 +7,12 @@ Wagtail's permission policy already hides add/edit/delete from them."""
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -58,7 +62,27 @@ class ScopedEditView(ScopedEditMixin, generic.EditView):
     pass
 
 
-class ScopedDeleteView(ScopedEditMixin, generic.DeleteView):
+class ProtectedDeleteMixin:
+    """A delete refused by the database's PROTECT (a unit with orders, a blueprint a plan uses, a
+    jurisdiction with units) is a Chinese message and nothing deleted, never a 500."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except (ProtectedError, RestrictedError) as error:
+            blocking = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+            kinds = sorted({str(obj._meta.verbose_name) for obj in blocking})
+            messages.error(request, _("“%(object)s” cannot be deleted: %(n)s records still refer to it (%(kinds)s). Remove or reassign them first.") % {
+                "object": self.object, "n": len(blocking), "kinds": "、".join(kinds),
+            })
+            return redirect(self.request.path)
+
+
+class ProtectedDeleteView(ProtectedDeleteMixin, generic.DeleteView):
+    pass
+
+
+class ScopedDeleteView(ScopedEditMixin, ProtectedDeleteMixin, generic.DeleteView):
     pass
 
 

@@ -104,6 +104,8 @@ class StaffProfileViewSet(console.ScopedModelViewSet):
 class ProductCategoryViewSet(ModelViewSet):
     """产品类别: reference data shared by every jurisdiction (not scoped); bureau admins maintain it."""
 
+    delete_view_class = console.ProtectedDeleteView
+
     model = ProductCategory
     name = "categories"
     icon = "tag"

@@ -1,6 +1,10 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.models import Page
 
 from .views import publish_results_view, refresh_rectification_view
 
@@ -24,3 +28,16 @@ def hide_platform_admin_menus(request, menu_items):
     # admins (cms/admin_access.py); bureau staff reach their pages through 信息公开.
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name not in {"reports", "explorer"}]
+
+
+@hooks.register("before_copy_page")
+def copy_needs_a_parent(request, page):
+    """Wagtail's copy view reads `new_parent_page` before validating its form: a POST without it
+    (or with a page that does not exist) was a 500. Answer with the form again and a message."""
+    if request.method != "POST":
+        return None
+    parent = request.POST.get("new_parent_page", "")
+    if not parent.isdigit() or not Page.objects.filter(pk=int(parent)).exists():
+        messages.error(request, gettext("Choose the page under which the copy goes."))
+        return redirect(request.path)
+    return None

@@ -39,3 +39,14 @@ def test_protected_deletes_are_refused_with_a_message(root, staff, tree):
     spare = ProductionUnit.objects.create(county=tree.county_a, name="空壳厂", uscc="91330110MA2H000003", address="余杭区")
     _delete(root, "units", spare)
     assert not ProductionUnit.objects.filter(pk=spare.pk).exists()
+
+
+def test_an_incomplete_page_copy_is_a_message_not_a_500(root):
+    from cms.services import home_page_ensure
+
+    home = home_page_ensure()
+    for data in ({}, {"new_title": "副本"}, {"new_title": "副本", "new_slug": "copy", "new_parent_page": "999999"},
+                 {"new_title": "副本", "new_slug": "copy", "new_parent_page": "x"}):
+        response = root.post(f"/admin/pages/{home.pk}/copy/", data)
+        assert response.status_code == 302 and response["Location"].endswith("/copy/"), data
+    assert root.get(f"/admin/pages/{home.pk}/copy/").status_code == 200

@@ -74,6 +74,22 @@ class StaffEditView(console.ScopedEditView):
         )
 
 
+class StaffInspectView(console.ScopedInspectView):
+    template_name = "supervision/staff_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        from config.two_factor import has_device
+
+        from .models import StaffRole
+        from .scoping import staff_profile_of
+
+        context = super().get_context_data(**kwargs)
+        actor = staff_profile_of(self.request.user)
+        context["two_factor_enrolled"] = has_device(self.object.user)
+        context["can_reset_two_factor"] = self.request.user.is_superuser or (actor is not None and actor.role == StaffRole.ADMIN)
+        return context
+
+
 class StaffProfileViewSet(console.ScopedModelViewSet):
     """工作人员: the bureau's staff, their roles and who can be drawn as an examiner."""
 
@@ -84,6 +100,7 @@ class StaffProfileViewSet(console.ScopedModelViewSet):
     index_view_class = StaffIndexView
     add_view_class = StaffCreateView
     edit_view_class = StaffEditView
+    inspect_view_class = StaffInspectView
     list_display = [
         Column("user", label=_("Name"), accessor="display_name"),
         Column("username", label=_("Username"), accessor="user.username"),

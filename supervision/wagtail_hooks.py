@@ -63,6 +63,8 @@ def register_supervision_log_actions(actions):
     actions.register_action("supervision.import_units", _("Import units"), _("Imported production units from a file"))
     actions.register_action("supervision.import_personnel", _("Import personnel"), _("Imported quality staff from a file"))
     actions.register_action("supervision.reveal_id", _("Reveal ID number"), _("Revealed a resident ID number"))
+    actions.register_action("supervision.two_factor_enrol", _("Set up two-factor authentication"), _("Set up an authenticator app"))
+    actions.register_action("supervision.two_factor_reset", _("Reset two-factor authentication"), _("Reset a colleague's second factor"))
     for action, label, message in (
         ("supervision.order_issue", _("Order to correct"), _("Issued an order to correct")),
         ("supervision.order_evidence", _("Evidence"), _("Recorded evidence of rectification")),
@@ -73,3 +75,17 @@ def register_supervision_log_actions(actions):
         ("supervision.penalty_status", _("Penalty status"), _("Changed a penalty decision's status")),
     ):
         actions.register_action(action, label, message)
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    from django.urls import path
+
+    from .views import two_factor
+
+    return [
+        path("2fa/setup/", two_factor.setup_view, name="two_factor_setup"),
+        path("2fa/verify/", two_factor.verify_view, name="two_factor_verify"),
+        path("2fa/recovery/", two_factor.recovery_view, name="two_factor_recovery"),
+        path("2fa/reset/<int:pk>/", two_factor.reset_view, name="two_factor_reset"),
+    ]

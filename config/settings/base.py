@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -60,6 +63,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Second factor for staff (config/two_factor.py): django-otp marks the verified, ours sends
+    # the console's users who must give it to the verify or set-up page.
+    "django_otp.middleware.OTPMiddleware",
+    "config.two_factor.TwoFactorMiddleware",
     "config.middleware.SecurityLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -174,6 +181,12 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # the lock nor the per-username delay.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Two factors (TOTP, django-otp): required for approvers, bureau admins and platform admins when
+# STAFF_2FA_REQUIRED is on (production's default; off in the demo so its printed logins work as
+# they are); for operators too with STAFF_2FA_OPERATORS. Anyone may enrol at /admin/2fa/setup/.
+STAFF_2FA_REQUIRED = os.environ.get("STAFF_2FA_REQUIRED", "0") == "1"
+STAFF_2FA_OPERATORS = os.environ.get("STAFF_2FA_OPERATORS", "0") == "1"
+OTP_TOTP_ISSUER = "质量安全监管平台"
 STAFF_LOGIN_WINDOW_SECONDS = int(os.environ.get("STAFF_LOGIN_WINDOW_SECONDS", "3600"))
 STAFF_LOGIN_ADDRESS_FAILURES = int(os.environ.get("STAFF_LOGIN_ADDRESS_FAILURES", "30"))
 STAFF_LOGIN_SPRAY_USERNAMES = int(os.environ.get("STAFF_LOGIN_SPRAY_USERNAMES", "6"))

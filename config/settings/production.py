@@ -34,6 +34,8 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# Approvers and admins decide penalties and manage accounts: two factors unless explicitly off.
+STAFF_2FA_REQUIRED = os.environ.get("STAFF_2FA_REQUIRED", "1") == "1"
 # Links in Wagtail's notification e-mails: the public address, never the dev default.
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL") or f"https://{ALLOWED_HOSTS[0]}"  # noqa: F405
 

@@ -63,19 +63,25 @@ class ScopedEditView(ScopedEditMixin, generic.EditView):
 
 
 class ProtectedDeleteMixin:
-    """A delete refused by the database's PROTECT (a unit with orders, a blueprint a plan uses, a
-    jurisdiction with units) is a Chinese message and nothing deleted, never a 500."""
+    """A delete refused because others still refer to the object (the database's PROTECT, or
+    Wagtail's reference index finding a protected use) is a Chinese message on the same page and
+    nothing deleted: never a 500, nor Wagtail's bare permission-denied redirect."""
 
-    def post(self, request, *args, **kwargs):
+    def _refuse(self, count: int, kinds: list[str]):
+        messages.error(self.request, _("“%(object)s” cannot be deleted: %(n)s records still refer to it (%(kinds)s). Remove or reassign them first.") % {
+            "object": self.object, "n": count, "kinds": "、".join(kinds) or "—",
+        })
+        return redirect(self.request.path)
+
+    def form_valid(self, form):
+        usage = getattr(self, "usage", None)
+        if usage and usage.is_protected:
+            return self._refuse(usage.count(), [])
         try:
-            return super().post(request, *args, **kwargs)
+            return super().form_valid(form)
         except (ProtectedError, RestrictedError) as error:
             blocking = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
-            kinds = sorted({str(obj._meta.verbose_name) for obj in blocking})
-            messages.error(request, _("“%(object)s” cannot be deleted: %(n)s records still refer to it (%(kinds)s). Remove or reassign them first.") % {
-                "object": self.object, "n": len(blocking), "kinds": "、".join(kinds),
-            })
-            return redirect(self.request.path)
+            return self._refuse(len(blocking), sorted({str(obj._meta.verbose_name) for obj in blocking}))
 
 
 class ProtectedDeleteView(ProtectedDeleteMixin, generic.DeleteView):

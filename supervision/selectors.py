@@ -16,6 +16,10 @@ FINDINGS = {
     "no_officer": _("No officer in post (Art. 5)"),
     "double_appointment": _("A director or officer is also appointed at another unit"),
     "expired_qualification": _("A licence or certificate has expired"),
+    # Order 75 Art. 5(3) with Art. 18: a mandatory-standard unit needs a director when it is large or
+    # medium; with its employee count or revenue missing it counts as small and the duty would be
+    # silently missed. 规模数据缺失: the figures must be completed before the duty can be judged.
+    "size_data_missing": _("Size data missing where the size decides a duty (Art. 5, Art. 18)"),
 }
 
 
@@ -37,6 +41,7 @@ def units_with_findings(queryset: QuerySet[ProductionUnit]) -> QuerySet[Producti
         finding_no_officer=~Exists(officer),
         finding_double_appointment=Exists(double),
         finding_expired_qualification=Exists(expired),
+        finding_size_data_missing=Q(mandatory_standard=True, director_required=False) & (Q(employee_count__isnull=True) | Q(revenue_wan__isnull=True)),
     )
 
 

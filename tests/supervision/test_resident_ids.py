@@ -67,3 +67,21 @@ def test_the_shipped_list_holds_current_and_former_codes():
     codes = area_codes()
     assert {"330110", "330184", "330113", "110103"} <= codes and len(codes) > 6000
     assert parse_resident_id(_id("330110", "19850312"), today=date(2026, 12, 2))
+
+
+def test_missing_size_data_is_a_finding_where_the_size_decides_a_duty(tree):
+    """Art. 5(3) with Art. 18: a mandatory-standard unit without licence or CCC needs a director when
+    large or medium; blank figures would count it small and hide the duty."""
+    from supervision.models import ProductionUnit
+    from supervision.selectors import filter_by_finding, units_with_findings
+
+    def unit(uscc, **fields):
+        return ProductionUnit.objects.create(county=tree.county_a, name=uscc, uscc=uscc, **fields)
+
+    blank = unit("91330110MA2H000011", mandatory_standard=True)
+    half = unit("91330110MA2H000012", mandatory_standard=True, employee_count=120)
+    known = unit("91330110MA2H000013", mandatory_standard=True, employee_count=120, revenue_wan=800)
+    no_duty = unit("91330110MA2H000014", mandatory_standard=False)
+    flagged = set(filter_by_finding(units_with_findings(ProductionUnit.objects.all()), "size_data_missing").values_list("pk", flat=True))
+    assert flagged == {blank.pk, half.pk}
+    assert known.pk not in flagged and no_duty.pk not in flagged

@@ -67,7 +67,7 @@ def _check_approver(actor, unit: ProductionUnit) -> None:
 
 
 def _locked(order: RectificationOrder) -> RectificationOrder:
-    return RectificationOrder.objects.select_for_update().select_related("unit__county").get(pk=order.pk)
+    return RectificationOrder.objects.select_for_update(of=("self",)).select_related("unit__county").get(pk=order.pk)
 
 
 def _move(order: RectificationOrder, action: str, *, actor, log_action: str, data: dict | None = None, fields=()) -> RectificationOrder:

@@ -98,7 +98,7 @@ def notice_draft(*, order: RectificationOrder, fine_yuan: int, facts: str, circu
 def notice_issue(*, actor, order: RectificationOrder, fine_yuan: int, facts: str, circumstances: str = "", today: date | None = None) -> PenaltyNotice:
     """行政处罚法 Art. 44: the prior notice of the intended fine, with the unit's rights."""
     _check_approver(actor, order.unit)
-    order = RectificationOrder.objects.select_for_update().select_related("unit__county").get(pk=order.pk)
+    order = RectificationOrder.objects.select_for_update(of=("self",)).select_related("unit__county").get(pk=order.pk)
     notice_check(order=order, fine_yuan=fine_yuan)
     notice = notice_draft(order=order, fine_yuan=fine_yuan, facts=facts, circumstances=circumstances, today=today)
     notice.number = document_number_next(jurisdiction=order.unit.county, kind=DocumentKind.NOTICE, year=notice.notified_on.year)
@@ -197,7 +197,7 @@ def _save_decision(decision: PenaltyDecision) -> PenaltyDecision:
 def fine_decide(*, actor, order: RectificationOrder, fine_yuan: int, facts: str = "", today: date | None = None) -> PenaltyDecision:
     """Order 75 Art. 17: refusing to correct is fined 5,000 to 50,000 yuan, once, after the notice."""
     _check_approver(actor, order.unit)
-    order = RectificationOrder.objects.select_for_update().select_related("unit__county").get(pk=order.pk)
+    order = RectificationOrder.objects.select_for_update(of=("self",)).select_related("unit__county").get(pk=order.pk)
     notice = fine_check(order=order, fine_yuan=fine_yuan, today=today)
     decision = fine_draft(order=order, notice=notice, fine_yuan=fine_yuan, facts=facts, today=today)
     decision.number = document_number_next(jurisdiction=order.unit.county, kind=DocumentKind.DECISION, year=decision.decided_on.year)
@@ -225,7 +225,7 @@ def decision_correct(*, actor, decision: PenaltyDecision, reason: str, fine_yuan
     """A correction replaces a decision: the old one is marked superseded and linked from the
     new one, so there is still exactly one fine on the order (行政处罚法 Art. 29)."""
     _check_approver(actor, decision.unit)
-    decision = PenaltyDecision.objects.select_for_update().select_related("unit__county", "order", "notice").get(pk=decision.pk)
+    decision = PenaltyDecision.objects.select_for_update(of=("self",)).select_related("unit__county", "order", "notice").get(pk=decision.pk)
     correction_check(decision=decision, fine_yuan=fine_yuan, reason=reason)
     today = today or timezone.localdate()
     decision.superseded = True

@@ -100,5 +100,28 @@ def seed_past_round() -> None:
                                         facts="逾期未整改：质量安全总监、质量安全员未参加补考，仍在岗位")
         penalties.statement_record(actor=operator, notice=notice, received_on=notified_on + timedelta(days=2),
                                    text="单位称生产任务重，未能安排人员补考，请求从轻处罚")
-        penalties.fine_decide(actor=approver, order=ignored, fine_yuan=20_000, today=notified_on + timedelta(days=statement_days() + 1),
-                              facts="逾期未整改，拒不改正")
+        decided_on = notified_on + timedelta(days=statement_days() + 1)
+        penalties.fine_decide(actor=approver, order=ignored, fine_yuan=20_000, today=decided_on, facts="逾期未整改，拒不改正")
+        _backdate_story(ignored, {"supervision.order_issue": issued_on, "supervision.order_overdue": issued_on + timedelta(days=16),
+                                  "supervision.notice_issue": notified_on, "supervision.notice_statement": notified_on + timedelta(days=2)},
+                        warning_on=issued_on, fine_on=decided_on)
+
+
+def _backdate_story(order, days: dict, *, warning_on, fine_on) -> None:
+    """The demo's story happened over weeks; its log entries were written in one second. Give
+    each step the day it tells (09:00 local, in the order written), so the history reads true."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+    from wagtail.models import ModelLogEntry
+
+    for entry in ModelLogEntry.objects.filter(object_id=str(order.pk), content_type__model="rectificationorder").order_by("pk"):
+        day = days.get(entry.action)
+        if entry.action == "supervision.penalty_decide":
+            day = warning_on if entry.data.get("kind") == "warning" else fine_on
+        if day is None:
+            continue
+        entry.timestamp = timezone.make_aware(datetime.combine(day, time(9, 0, entry.pk % 60)))
+        if entry.action == "supervision.order_issue":
+            entry.data["deadline"] = order.deadline.isoformat()
+        entry.save(update_fields=["timestamp", "data"])

@@ -77,6 +77,7 @@ def actor_name(user) -> str:
 
 def order_log_entries(orders) -> list[ModelLogEntry]:
     """The logged steps of these orders, oldest first, ties by the order they were written."""
+    registry.scan_for_actions()  # labels come from the register_log_actions hooks, outside a request too
     content_type = ContentType.objects.get_for_model(RectificationOrder)
     return list(
         ModelLogEntry.objects.filter(content_type=content_type, object_id__in=[str(o.pk) for o in orders])

@@ -144,9 +144,10 @@ class BureauLegalSettingsViewSet(console.ScopedModelViewSet):
     icon = "cog"
     menu_label = _("Bureau's legal particulars")
     menu_order = 120
-    form_class = BureauLegalSettingsForm
     list_display = ["bureau_name", Column("jurisdiction", label=_("Jurisdiction"), accessor="jurisdiction.name"), "review_authority", "court"]
-    form_fields = ["jurisdiction", "bureau_name", "address", "phone", "payment_place", "payment_method", "review_authority", "court"]
+
+    def get_form_class(self, for_update=False):
+        return BureauLegalSettingsForm
 
 
 class EnforcementViewSetGroup(ViewSetGroup):

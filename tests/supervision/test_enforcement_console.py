@@ -128,3 +128,20 @@ def test_dashboard_shows_due_and_overdue_per_county_for_the_overseer(staff, orde
     assert "余杭区" in page and "due=overdue" in page
     other = client_for(staff.operator_b).get(reverse("wagtailadmin_home")).content.decode()
     assert "due=overdue" not in other
+
+
+def test_a_bureau_administrator_keeps_the_legal_particulars(staff, tree, client_for):
+    """行政处罚法 Art. 59, 67: payment place and method, review body and court, per bureau."""
+    from supervision.models import BureauLegalSettings
+
+    fields = {"jurisdiction": tree.county_a.pk, "bureau_name": "杭州市余杭区市场监督管理局", "address": "余杭区某路1号", "phone": "0571-1",
+              "payment_place": "农业银行余杭支行", "payment_method": "非税缴款码", "review_authority": "杭州市余杭区人民政府", "court": "杭州铁路运输法院"}
+    client_for(staff.operator_a).post(reverse("bureau_legal:add"), fields)
+    assert not BureauLegalSettings.objects.exists()  # an operator does not
+    admin = client_for(staff.admin_a)
+    admin.post(reverse("bureau_legal:add"), {**fields, "jurisdiction": tree.county_b.pk})
+    assert not BureauLegalSettings.objects.exists()  # not for another county's bureau
+    admin.post(reverse("bureau_legal:add"), fields)
+    bureau = BureauLegalSettings.objects.get()
+    assert bureau.jurisdiction == tree.county_a and bureau.court == "杭州铁路运输法院"
+    assert client_for(staff.operator_b).get(reverse("bureau_legal:edit", args=[bureau.pk])).status_code == 404

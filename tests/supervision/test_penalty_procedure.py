@@ -14,7 +14,7 @@ from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
 from supervision.fake_register import unit_rows
-from supervision.models import DocumentKind, OrderSource, PenaltyDecision, ProductionUnit, RectificationOrder
+from supervision.models import DocumentKind, OrderSource, PenaltyDecision, PenaltyNotice, ProductionUnit, RectificationOrder
 from supervision.services import enforcement as svc
 from supervision.services import penalties
 from supervision.services.documents import document_number_next
@@ -273,3 +273,38 @@ def test_two_issuers_at_once_never_share_a_number(tree):
     assert not errors
     assert sorted(int(n.split("〕")[1].rstrip("号")) for n in numbers) == list(range(1, 2 * per_thread + 1))
     assert DocumentCounter.objects.get(jurisdiction=tree.county_a, year=year, kind=DocumentKind.NOTICE).last == 2 * per_thread
+
+
+def test_a_correction_through_the_console_is_previewed_then_confirmed(staff, order, notice, client_for):
+    penalties.waiver_record(actor=staff.operator_a, notice=notice, note="放弃", received_on=notice.notified_on)
+    fine = decide(staff, order)
+    approver = client_for(staff.approver_a)
+    url = reverse("penalties:correct", args=[fine.pk])
+    page = approver.get(url, {"fine_yuan": "12000", "reason": "裁量基准适用错误"}).content.decode()
+    assert "12000" in page and fine.number in page and 'class="correction"' in page and "data-confirm=" in page
+    assert "data-confirm=" not in approver.get(url, {"fine_yuan": "30000", "reason": "x"}).content.decode()  # above the notice
+    client_for(staff.operator_a).post(url, {"fine_yuan": "12000", "reason": "x"})
+    assert not PenaltyDecision.objects.filter(supersedes=fine).exists()
+    response = approver.post(url, {"fine_yuan": "12000", "reason": "裁量基准适用错误"})
+    corrected = PenaltyDecision.objects.get(supersedes=fine)
+    assert response.url == reverse("penalties:print", args=[corrected.pk]) and corrected.fine_yuan == 12000
+    printed = approver.get(response.url).content.decode()
+    assert fine.number in printed and "裁量基准适用错误" in printed
+
+
+def test_statement_waiver_and_hearing_through_the_console(staff, order, notice, client_for):
+    operator, approver = client_for(staff.operator_a), client_for(staff.approver_a)
+    act = lambda client, name, data: client.post(reverse("orders:action", args=[order.pk, name]), data)  # noqa: E731
+    act(operator, "statement", {"text": "要求听证", "received_on": notice.notified_on.isoformat(), "hearing_requested": "1"})
+    notice.refresh_from_db()
+    assert notice.hearing_requested
+    act(operator, "hearing", {"held_on": notice.notified_on.isoformat(), "note": "x"})
+    assert PenaltyNotice.objects.get(pk=notice.pk).hearing_held_on is None  # an approver holds it
+    act(approver, "hearing", {"held_on": (notice.notified_on + timedelta(days=3)).isoformat(), "note": "听证笔录"})
+    act(operator, "waiver", {"note": "法定代表人签署放弃声明", "received_on": "not a date"})
+    assert PenaltyNotice.objects.get(pk=notice.pk).waived_on is None  # unreadable: nothing recorded, no 500
+    act(operator, "waiver", {"note": "法定代表人签署放弃声明", "received_on": notice.notified_on.isoformat()})
+    notice = PenaltyNotice.objects.get(pk=notice.pk)
+    assert notice.hearing_held_on and notice.waived_on
+    page = approver.get(reverse("orders:inspect", args=[order.pk])).content.decode()
+    assert "要求听证" in page and reverse("orders:fine", args=[order.pk]) in page

@@ -152,7 +152,7 @@ def order_verify(*, actor, order: RectificationOrder) -> RectificationOrder:
     passed (Art. 15 ¶1: 未通过考核的人员不得担任相应岗位)."""
     _check_editor(actor, order.unit)
     order = _locked(order)
-    if order.status == OrderStatus.ISSUED:
+    if not order.evidence.exists():
         raise ValidationError(_("Record the unit's evidence of rectification first."))
     transition_target("verify", order.status)
     if order.requires_resit and not order.resit_passed:

@@ -112,6 +112,8 @@ def test_an_order_with_evidence_still_turns_overdue_under_the_system_actor(staff
 
 def test_late_evidence_keeps_the_order_overdue_until_verified(staff, order):
     svc.orders_mark_overdue(today=order.deadline + timedelta(days=1))
+    with pytest.raises(ValidationError):  # overdue, and nothing on file to verify
+        svc.order_verify(actor=staff.operator_a, order=order)
     submit(fresh(order), staff)
     assert fresh(order).status == OVERDUE
     svc.order_verify(actor=staff.operator_a, order=order)

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
-from .models import OrderStatus, RectificationOrder
+from .models import OrderStatus, ProductionUnit, RectificationOrder
 from .services.system import is_system_actor
 
 
@@ -96,11 +97,21 @@ def _entry(log_entry, url: str) -> HistoryEntry:
     )
 
 
+def _legacy_unit_entries(unit) -> list[HistoryEntry]:
+    """Steps logged on the unit itself before orders kept their own log (issue #13)."""
+    content_type = ContentType.objects.get_for_model(ProductionUnit)
+    rows = ModelLogEntry.objects.filter(content_type=content_type, object_id=str(unit.pk)).filter(
+        Q(action__startswith="supervision.order_") | Q(action__startswith="supervision.penalty_")
+    ).select_related("user").order_by("timestamp", "pk")
+    return [_entry(e, "") for e in rows]
+
+
 def unit_history(unit) -> list[HistoryEntry]:
     from django.urls import reverse
 
     orders = list(unit.orders.all())
     entries = [_entry(e, reverse("orders:inspect", args=[int(e.object_id)])) for e in order_log_entries(orders)]
+    entries.extend(_legacy_unit_entries(unit))
     for provider in _providers:
         entries.extend(provider(unit))
     return sorted(entries, key=lambda e: (_as_naive_local(e.when), e.seq))

@@ -182,3 +182,12 @@ def test_the_unit_history_tells_the_story_in_order(staff, order, client_for):
     assert actors[-1] and actors[-1] != actors[0]  # the overdue step is the system's, not the operator's
     page = client_for(staff.operator_a).get(reverse("orders:inspect", args=[order.pk])).content.decode()
     assert page.index(order.number) < page.index(warning.number)
+
+
+def test_steps_logged_on_the_unit_before_this_change_stay_in_its_history(staff, order):
+    from wagtail.log_actions import log
+
+    from supervision.history import unit_history
+
+    log(instance=order.unit, action="supervision.order_verify", user=staff.operator_a, data={"order": "旧文号〔2025〕1号"})
+    assert any("旧文号〔2025〕1号" in e.text for e in unit_history(order.unit))

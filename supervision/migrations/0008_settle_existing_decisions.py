@@ -27,7 +27,11 @@ def settle_existing(apps, schema_editor):
             if match:
                 key = (county_id, int(match.group(1)), kind)
                 last[key] = max(last.get(key, 0), int(match.group(2)))
-    Counter.objects.bulk_create([Counter(jurisdiction_id=j, year=y, kind=k, last=n) for (j, y, k), n in last.items()])
+    for (jurisdiction_id, year, kind), number in last.items():
+        counter, _ = Counter.objects.get_or_create(jurisdiction_id=jurisdiction_id, year=year, kind=kind)
+        if counter.last < number:
+            counter.last = number
+            counter.save(update_fields=["last"])
 
 
 class Migration(migrations.Migration):

@@ -191,3 +191,14 @@ def test_steps_logged_on_the_unit_before_this_change_stay_in_its_history(staff, 
 
     log(instance=order.unit, action="supervision.order_verify", user=staff.operator_a, data={"order": "旧文号〔2025〕1号"})
     assert any("旧文号〔2025〕1号" in e.text for e in unit_history(order.unit))
+
+
+def test_the_overdue_command_logs_under_the_system_actor(staff, order):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    RectificationOrder.objects.filter(pk=order.pk).update(issued_on=today - timedelta(days=10), deadline=today - timedelta(days=1))
+    call_command("mark_overdue_orders")
+    assert fresh(order).status == OVERDUE
+    assert entries(order, "supervision.order_overdue")[0].user.username == SYSTEM_USERNAME

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from . import console
 from .filters import counties_in_scope
@@ -19,6 +21,20 @@ from .order_states import FINABLE, OPEN, actions_from
 from .services.penalties import hearing_threshold_yuan, legal_settings_of, statement_days
 from .scoping import staff_profile_of
 from .views import enforcement as views
+
+class ServicesOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Orders and decisions change only through their services (the state table, the penalty
+    procedure, the log); the generic add, edit and delete forms would go around them."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "change", "delete") and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+for _model in (RectificationOrder, PenaltyDecision):
+    register_permission_policy(_model, ServicesOnlyPermissionPolicy(_model), exact_class=True)
 
 DUE_CHOICES = [("week", _("Due within 7 days")), ("overdue", _("Overdue"))]
 

@@ -145,3 +145,15 @@ def test_a_bureau_administrator_keeps_the_legal_particulars(staff, tree, client_
     bureau = BureauLegalSettings.objects.get()
     assert bureau.jurisdiction == tree.county_a and bureau.court == "杭州铁路运输法院"
     assert client_for(staff.operator_b).get(reverse("bureau_legal:edit", args=[bureau.pk])).status_code == 404
+
+
+def test_orders_and_decisions_change_only_through_their_services(staff, order, client_for):
+    """The generic edit form would move a deadline or a status around the state table and the log."""
+    for user in (staff.operator_a, staff.approver_a, staff.admin_a):
+        client = client_for(user)
+        assert client.get(reverse("orders:edit", args=[order.pk])).status_code != 200
+        client.post(reverse("orders:edit", args=[order.pk]), {"deadline": "2099-01-01"})
+        warning = order.decisions.get()
+        assert client.get(reverse("penalties:edit", args=[warning.pk])).status_code != 200
+    order.refresh_from_db()
+    assert order.deadline.year != 2099

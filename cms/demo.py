@@ -48,7 +48,9 @@ def seed_past_round() -> None:
     from assessment.services.sessions import session_create, tickets_issue
     from supervision.demo import DEMO_COUNTY
     from supervision.models import Jurisdiction, RectificationOrder
-    from supervision.services.enforcement import fine_decide, orders_mark_overdue, warning_issue
+    from supervision.services import penalties
+    from supervision.services.penalties import statement_days
+    from supervision.services.enforcement import orders_mark_overdue
 
     from .services import results_publish
 
@@ -86,10 +88,40 @@ def seed_past_round() -> None:
     page.current_workflow_state.current_task_state.approve(user=approver)
     orders = rectification_orders_issue(actor=operator, plan=plan)
     if orders:
-        # One unit ignored its order: overdue, warned, then fined (Art. 17).
+        # One unit ignored its order (warned with it, Art. 17): overdue, the prior notice, its
+        # statement, then one fine after the statement period (行政处罚法 Art. 44, 45).
         ignored = orders[0]
-        RectificationOrder.objects.filter(pk=ignored.pk).update(issued_on=start.date(), deadline=start.date() + timedelta(days=30))
-        orders_mark_overdue()
+        issued_on = start.date() + timedelta(days=1)
+        RectificationOrder.objects.filter(pk=ignored.pk).update(issued_on=issued_on, deadline=issued_on + timedelta(days=15))
+        orders_mark_overdue(today=issued_on + timedelta(days=16))
         ignored = RectificationOrder.objects.get(pk=ignored.pk)
-        warning_issue(actor=approver, order=ignored, facts="")
-        fine_decide(actor=approver, order=ignored, fine_yuan=20_000, facts="逾期未整改，拒不改正")
+        notified_on = issued_on + timedelta(days=17)
+        notice = penalties.notice_issue(actor=approver, order=ignored, fine_yuan=20_000, today=notified_on,
+                                        facts="逾期未整改：质量安全总监、质量安全员未参加补考，仍在岗位")
+        penalties.statement_record(actor=operator, notice=notice, received_on=notified_on + timedelta(days=2),
+                                   text="单位称生产任务重，未能安排人员补考，请求从轻处罚")
+        decided_on = notified_on + timedelta(days=statement_days() + 1)
+        penalties.fine_decide(actor=approver, order=ignored, fine_yuan=20_000, today=decided_on, facts="逾期未整改，拒不改正")
+        _backdate_story(ignored, {"supervision.order_issue": issued_on, "supervision.order_overdue": issued_on + timedelta(days=16),
+                                  "supervision.notice_issue": notified_on, "supervision.notice_statement": notified_on + timedelta(days=2)},
+                        warning_on=issued_on, fine_on=decided_on)
+
+
+def _backdate_story(order, days: dict, *, warning_on, fine_on) -> None:
+    """The demo's story happened over weeks; its log entries were written in one second. Give
+    each step the day it tells (09:00 local, in the order written), so the history reads true."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+    from wagtail.models import ModelLogEntry
+
+    for entry in ModelLogEntry.objects.filter(object_id=str(order.pk), content_type__model="rectificationorder").order_by("pk"):
+        day = days.get(entry.action)
+        if entry.action == "supervision.penalty_decide":
+            day = warning_on if entry.data.get("kind") == "warning" else fine_on
+        if day is None:
+            continue
+        entry.timestamp = timezone.make_aware(datetime.combine(day, time(9, 0, entry.pk % 60)))
+        if entry.action == "supervision.order_issue":
+            entry.data["deadline"] = order.deadline.isoformat()
+        entry.save(update_fields=["timestamp", "data"])

@@ -92,8 +92,24 @@ def seed_register() -> None:
             raise RuntimeError(f"demo {kind} did not import: {result.errors[:3]}")
 
 
+def seed_legal_settings() -> None:
+    """Each demo county's particulars for its documents (illustrative, not the real bureaus')."""
+    from .services.penalties import legal_settings_set
+
+    for code in (DEMO_COUNTY, NEIGHBOUR_COUNTY):
+        county = Jurisdiction.objects.get(code=code)
+        legal_settings_set(
+            actor=None, jurisdiction=county, bureau_name=f"杭州市{county.name}市场监督管理局（演示）",
+            address=f"杭州市{county.name}行政服务中心三楼（演示地址）", phone="0571-00000000",
+            payment_place="中国工商银行杭州分行各营业网点（演示）",
+            payment_method="凭决定书所附非税收入缴款码缴纳，或通过浙江政务服务网在线缴纳（演示）",
+            review_authority=f"杭州市{county.name}人民政府", court="杭州铁路运输法院",
+        )
+
+
 def seed_demo() -> list[tuple[str, str, str]]:
     jurisdictions_load(path=DIVISIONS_FILE)
     logins = seed_staff()
     seed_register()
+    seed_legal_settings()
     return logins

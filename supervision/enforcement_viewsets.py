@@ -9,12 +9,32 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from . import console
 from .filters import counties_in_scope
-from .models import OrderStatus, PenaltyDecision, RectificationOrder
+from .forms import BureauLegalSettingsForm
+from .history import order_history
+from .models import BureauLegalSettings, DecisionKind, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
+from .order_states import FINABLE, OPEN, actions_from
+from .services.penalties import hearing_threshold_yuan, legal_settings_of, statement_days
 from .scoping import staff_profile_of
 from .views import enforcement as views
+
+class ServicesOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Orders and decisions change only through their services (the state table, the penalty
+    procedure, the log); the generic add, edit and delete forms would go around them."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "change", "delete") and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+for _model in (RectificationOrder, PenaltyDecision):
+    register_permission_policy(_model, ServicesOnlyPermissionPolicy(_model), exact_class=True)
 
 DUE_CHOICES = [("week", _("Due within 7 days")), ("overdue", _("Overdue"))]
 
@@ -49,12 +69,18 @@ class OrderInspectView(console.ScopedInspectView):
         context = super().get_context_data(**kwargs)
         order = self.object
         profile = staff_profile_of(self.request.user)
+        notice = PenaltyNotice.objects.filter(order=order).prefetch_related("statements__recorded_by").first()
+        decisions = order.decisions.select_related("supersedes").order_by("decided_on", "pk")
         context.update({
-            "order": order, "evidence": order.evidence.select_related("uploaded_by"), "decisions": order.decisions.all(),
+            "order": order, "evidence": order.evidence.select_related("uploaded_by"), "decisions": decisions,
             "people": order.unit.people.filter(left_on__isnull=True), "statuses": OrderStatus,
             "is_editor": profile is not None and profile.role != StaffRole.OVERSEER,
             "is_approver": profile is not None and profile.role in (StaffRole.APPROVER, StaffRole.ADMIN),
-            "open": order.status in (OrderStatus.ISSUED, OrderStatus.EVIDENCE, OrderStatus.OVERDUE),
+            "open": order.status in OPEN, "allowed": actions_from(order.status),
+            "finable": order.status in FINABLE, "notice": notice, "bureau": legal_settings_of(order),
+            "has_fine": any(d.kind == DecisionKind.FINE and not d.superseded for d in decisions),
+            "hearing_threshold_yuan": hearing_threshold_yuan(), "statement_days": statement_days(),
+            "history": order_history(order),
         })
         return context
 
@@ -89,6 +115,9 @@ class RectificationOrderViewSet(console.ScopedModelViewSet):
             path("act/<int:pk>/<str:action>/", views.order_action_view, name="action"),
             path("print/<int:pk>/", views.order_print_view, name="print"),
             path("findings/", views.orders_for_findings_view, name="findings"),
+            path("notice/<int:pk>/", views.notice_preview_view, name="notice"),
+            path("notice/print/<int:pk>/", views.notice_print_view, name="notice_print"),
+            path("fine/<int:pk>/", views.fine_preview_view, name="fine"),
         ]
 
 
@@ -119,11 +148,26 @@ class PenaltyDecisionViewSet(console.ScopedModelViewSet):
             *super().get_urlpatterns(),
             path("print/<int:pk>/", views.decision_print_view, name="print"),
             path("status/<int:pk>/", views.decision_status_view, name="status"),
+            path("correct/<int:pk>/", views.correction_preview_view, name="correct"),
         ]
+
+
+class BureauLegalSettingsViewSet(console.ScopedModelViewSet):
+    """A bureau's particulars for its documents (payment, review body, court), kept by its administrator."""
+
+    model = BureauLegalSettings
+    name = "bureau_legal"
+    icon = "cog"
+    menu_label = _("Bureau's legal particulars")
+    menu_order = 120
+    list_display = ["bureau_name", Column("jurisdiction", label=_("Jurisdiction"), accessor="jurisdiction.name"), "review_authority", "court"]
+
+    def get_form_class(self, for_update=False):
+        return BureauLegalSettingsForm
 
 
 class EnforcementViewSetGroup(ViewSetGroup):
     menu_label = _("Rectification and penalties")
     menu_icon = "warning"
     menu_order = 400
-    items = (RectificationOrderViewSet, PenaltyDecisionViewSet)
+    items = (RectificationOrderViewSet, PenaltyDecisionViewSet, BureauLegalSettingsViewSet)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .imports.cells import CellError, parse_mobile, parse_phone, parse_uscc
-from .models import Jurisdiction, JurisdictionLevel, Person, ProductionUnit, StaffProfile
+from .models import BureauLegalSettings, Jurisdiction, JurisdictionLevel, Person, ProductionUnit, StaffProfile
 from .scoping import scope_queryset
 
 
@@ -92,3 +92,15 @@ class PersonForm(WagtailAdminModelForm):
         if appointed and left and left < appointed:
             self.add_error("left_on", _("The leaving date is before the appointment date."))
         return cleaned
+
+
+class BureauLegalSettingsForm(WagtailAdminModelForm):
+    """Only for bureaus within the administrator's own subtree."""
+
+    class Meta:
+        model = BureauLegalSettings
+        fields = ["jurisdiction", "bureau_name", "address", "phone", "payment_place", "payment_method", "review_authority", "court"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.fields["jurisdiction"].queryset = scope_queryset(Jurisdiction.objects.all(), user=for_user)

@@ -1,5 +1,9 @@
-"""A unit's history in time order: its orders and decisions, and what upper layers add (its
-assessments), registered here so the register never imports them (DESIGN.md §3)."""
+"""A unit's history in time order: every logged step of its orders and penalties, and what upper
+layers add (its assessments), registered here so the register never imports them (DESIGN.md §3).
+
+The steps come from the audit log, not from the orders' current fields, so an automatic change
+(the overdue sweep, a re-exam result) appears with its actor and a later change never hides an
+earlier one. Ties in time fall back to the order the entries were written in."""
 
 from __future__ import annotations
 
@@ -7,7 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import registry
+from wagtail.models import ModelLogEntry
+
+from .models import OrderStatus, ProductionUnit, RectificationOrder
+from .services.system import is_system_actor
 
 
 @dataclass(frozen=True)
@@ -16,6 +28,8 @@ class HistoryEntry:
     kind: str
     text: str
     url: str = ""
+    actor: str = ""
+    seq: int = 0
 
 
 _providers: list[Callable[[object], list[HistoryEntry]]] = []
@@ -26,21 +40,78 @@ def register_history_provider(provider: Callable[[object], list[HistoryEntry]]) 
         _providers.append(provider)
 
 
-def _as_datetime(value) -> datetime:
-    return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+def _as_naive_local(value) -> datetime:
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
+def _status_label(value) -> str:
+    return OrderStatus(value).label if value in OrderStatus.values else str(value)
+
+
+def log_entry_text(data: dict) -> str:
+    """What a step changed, from its log data, in one line."""
+    parts = [data[k] for k in ("order", "notice", "decision") if data.get(k)]
+    if data.get("supersedes"):
+        parts.append(_("replaces %(number)s") % {"number": data["supersedes"]})
+    if isinstance(data.get("from"), str) and isinstance(data.get("to"), str):
+        parts.append(f"{_status_label(data['from'])} → {_status_label(data['to'])}")
+    if isinstance(data.get("to"), bool):
+        parts.append(_("re-exam passed") if data["to"] else _("re-exam not yet passed"))
+    for key in ("fine_yuan", "intended_fine_yuan"):
+        if data.get(key):
+            parts.append(_("%(amount)s yuan") % {"amount": data[key]})
+    if data.get("deadline"):
+        parts.append(_("deadline %(date)s") % {"date": data["deadline"]})
+    parts.extend(str(data[k]) for k in ("reason", "note", "text") if data.get(k))
+    return " · ".join(str(p) for p in parts)
+
+
+def actor_name(user) -> str:
+    if user is None:
+        return ""
+    if is_system_actor(user):
+        return _("System (automatic)")
+    return user.get_full_name() or user.get_username()
+
+
+def order_log_entries(orders) -> list[ModelLogEntry]:
+    """The logged steps of these orders, oldest first, ties by the order they were written."""
+    registry.scan_for_actions()  # labels come from the register_log_actions hooks, outside a request too
+    content_type = ContentType.objects.get_for_model(RectificationOrder)
+    return list(
+        ModelLogEntry.objects.filter(content_type=content_type, object_id__in=[str(o.pk) for o in orders])
+        .select_related("user").order_by("timestamp", "pk")
+    )
+
+
+def order_history(order) -> list[HistoryEntry]:
+    return [_entry(e, "") for e in order_log_entries([order])]
+
+
+def _entry(log_entry, url: str) -> HistoryEntry:
+    return HistoryEntry(
+        log_entry.timestamp, str(registry.get_action_label(log_entry.action)), log_entry_text(log_entry.data or {}), url,
+        actor_name(log_entry.user), log_entry.pk,
+    )
+
+
+def _legacy_unit_entries(unit) -> list[HistoryEntry]:
+    """Steps logged on the unit itself before orders kept their own log (issue #13)."""
+    content_type = ContentType.objects.get_for_model(ProductionUnit)
+    rows = ModelLogEntry.objects.filter(content_type=content_type, object_id=str(unit.pk)).filter(
+        Q(action__startswith="supervision.order_") | Q(action__startswith="supervision.penalty_")
+    ).select_related("user").order_by("timestamp", "pk")
+    return [_entry(e, "") for e in rows]
 
 
 def unit_history(unit) -> list[HistoryEntry]:
     from django.urls import reverse
 
-    entries: list[HistoryEntry] = []
-    for order in unit.orders.all():
-        entries.append(HistoryEntry(order.issued_on, _("Order to correct"), f"{order.number}：{order.reason}", reverse("orders:inspect", args=[order.pk])))
-        if order.closed_at:
-            entries.append(HistoryEntry(order.closed_at, _("Verify rectification"), order.number, reverse("orders:inspect", args=[order.pk])))
-    for decision in unit.decisions.all():
-        amount = f"，{decision.fine_yuan} 元" if decision.fine_yuan else ""
-        entries.append(HistoryEntry(decision.decided_on, decision.get_kind_display(), f"{decision.number}{amount}", reverse("penalties:print", args=[decision.pk])))
+    orders = list(unit.orders.all())
+    entries = [_entry(e, reverse("orders:inspect", args=[int(e.object_id)])) for e in order_log_entries(orders)]
+    entries.extend(_legacy_unit_entries(unit))
     for provider in _providers:
         entries.extend(provider(unit))
-    return sorted(entries, key=lambda e: _as_datetime(e.when).replace(tzinfo=None))
+    return sorted(entries, key=lambda e: (_as_naive_local(e.when), e.seq))

@@ -30,6 +30,7 @@ _READ = [
     "supervision.view_productcategory",
     "supervision.view_rectificationorder",
     "supervision.view_penaltydecision",
+    "supervision.view_bureaulegalsettings",
 ]
 _REGISTER = [
     "supervision.add_productionunit",
@@ -55,6 +56,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "supervision.change_productcategory",
         "supervision.add_staffprofile",
         "supervision.change_staffprofile",
+        "supervision.add_bureaulegalsettings",
+        "supervision.change_bureaulegalsettings",
     ],
 }
 

@@ -69,9 +69,17 @@ def register_supervision_log_actions(actions):
         ("supervision.order_issue", _("Order to correct"), _("Issued an order to correct")),
         ("supervision.order_evidence", _("Evidence"), _("Recorded evidence of rectification")),
         ("supervision.order_verify", _("Verify rectification"), _("Verified the rectification and closed the order")),
+        ("supervision.order_reject", _("Evidence rejected"), _("Rejected the evidence and set a new deadline")),
         ("supervision.order_refuse", _("Refusal"), _("Recorded that the unit refused to correct")),
+        ("supervision.order_overdue", _("Overdue"), _("The deadline passed without a verified correction")),
+        ("supervision.order_resit", _("Re-exam result"), _("Recorded the unit's re-exam result")),
         ("supervision.order_art16", _("Article 16"), _("Recorded rejected advice (Art. 16)")),
+        ("supervision.notice_issue", _("Prior notice"), _("Sent the prior notice of a penalty")),
+        ("supervision.notice_statement", _("Statement and defence"), _("Recorded the unit's statement and defence")),
+        ("supervision.notice_waiver", _("Waiver"), _("Recorded the unit's written waiver of its rights")),
+        ("supervision.notice_hearing", _("Hearing"), _("Recorded the hearing")),
         ("supervision.penalty_decide", _("Penalty"), _("Decided a penalty")),
+        ("supervision.penalty_correct", _("Penalty corrected"), _("Replaced a penalty decision by a correction")),
         ("supervision.penalty_status", _("Penalty status"), _("Changed a penalty decision's status")),
     ):
         actions.register_action(action, label, message)

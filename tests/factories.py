@@ -104,3 +104,26 @@ def open_session_with_tickets(*, county, operator, approver, units=8, seed="9876
                              starts_at=start or now - timedelta(minutes=5), ends_at=end or now + timedelta(hours=3))
     issued = tickets_issue(actor=operator, session=session, selections=list(draw.selections.all()))
     return session, issued
+
+
+def make_legal_settings(county: Jurisdiction):
+    """The bureau's particulars its documents print: where to pay, where to appeal."""
+    from supervision.services.penalties import legal_settings_set
+
+    return legal_settings_set(
+        actor=None, jurisdiction=county, bureau_name=f"杭州市{county.name}市场监督管理局", address=f"{county.name}行政服务中心3楼",
+        phone="0571-86000000", payment_place="中国工商银行杭州分行各营业网点", payment_method="凭决定书所附非税收入缴款码缴纳，或通过浙江政务服务网在线缴纳",
+        review_authority=f"杭州市{county.name}人民政府", court="杭州铁路运输法院",
+    )
+
+
+def fine_through_procedure(*, order, approver, fine_yuan: int = 20_000, facts: str = "逾期拒不改正"):
+    """行政处罚法 Art. 44, 45: prior notice, the unit's written waiver, then the one fine."""
+    from supervision.models import BureauLegalSettings
+    from supervision.services import penalties
+
+    if not BureauLegalSettings.objects.filter(jurisdiction_id=order.unit.county_id).exists():
+        make_legal_settings(order.unit.county)
+    notice = penalties.notice_issue(actor=approver, order=order, fine_yuan=fine_yuan, facts=facts)
+    penalties.waiver_record(actor=approver, notice=notice, note="单位法定代表人签署放弃陈述申辩、听证权利声明", received_on=notice.notified_on)
+    return penalties.fine_decide(actor=approver, order=order, fine_yuan=fine_yuan, facts=facts)

@@ -230,6 +230,12 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "txt", "py", "docx", "zip"]
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# The penalty procedure (supervision/services/penalties.py). 行政处罚法 Art. 45: the unit states its
+# case within a period the notice names (Art. 64 gives 5 days to ask for a hearing); Art. 63: a
+# hearing for a "较大数额" fine, whose amount each province sets: set it per province.
+PENALTY_STATEMENT_DAYS = int(os.environ.get("PENALTY_STATEMENT_DAYS", "5"))
+PENALTY_HEARING_THRESHOLD_YUAN = int(os.environ.get("PENALTY_HEARING_THRESHOLD_YUAN", "10000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

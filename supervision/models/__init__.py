@@ -7,8 +7,11 @@ from .enforcement import (
     OrderSource,
     OrderStatus,
     PenaltyDecision,
+    PenaltyNotice,
+    PenaltyStatement,
     RectificationOrder,
 )
+from .legal import BureauLegalSettings, DocumentCounter, DocumentKind
 from .imports import ImportJob, ImportKind, ImportStatus
 from .jurisdiction import Jurisdiction, JurisdictionLevel
 from .register import (
@@ -26,7 +29,8 @@ from .staff import StaffProfile, StaffRole
 
 __all__ = [
     "FINE_MAX_YUAN", "FINE_MIN_YUAN", "DecisionKind", "DecisionStatus", "OrderEvidence", "OrderSource",
-    "OrderStatus", "PenaltyDecision", "RectificationOrder",
+    "OrderStatus", "PenaltyDecision", "PenaltyNotice", "PenaltyStatement", "RectificationOrder",
+    "BureauLegalSettings", "DocumentCounter", "DocumentKind",
     "Catalogue", "ImportJob", "ImportKind", "ImportStatus", "Jurisdiction", "JurisdictionLevel", "Person", "PersonRole", "ProductCategory",
     "ProductionUnit", "Qualification", "QualificationKind", "SizeClass", "StaffProfile", "StaffRole",
     "UnitStatus",

@@ -86,19 +86,30 @@ FINE_MAX_YUAN = 50_000
 
 
 class PenaltyDecision(models.Model):
-    """行政处罚决定: a warning, or a fine of 5,000 to 50,000 yuan (Order 75 Art. 17), decided by an
-    approver on an order to correct."""
+    """行政处罚决定: a warning, or a fine of 5,000 to 50,000 yuan (Order 75 Art. 17), on an order to correct.
+
+    The warning comes with the order (summary procedure, 行政处罚法 Art. 51); a fine follows only a
+    refusal to correct, after its prior notice (`PenaltyNotice`). A correction never adds a
+    decision beside the old one: the old one is marked superseded and the new one points at it."""
 
     unit = models.ForeignKey(ProductionUnit, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("unit"))
     order = models.ForeignKey(RectificationOrder, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("order to correct"))
+    notice = models.ForeignKey("PenaltyNotice", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions", verbose_name=_("prior notice"))
     kind = models.CharField(_("kind"), max_length=8, choices=DecisionKind.choices)
     fine_yuan = models.PositiveIntegerField(_("fine (yuan)"), null=True, blank=True)
     number = models.CharField(_("decision number"), max_length=64, unique=True)
     facts = models.TextField(_("facts"))
     legal_basis = models.CharField(_("legal basis"), max_length=255)
+    # Order 75 Art. 16 ¶3: how the unit carried out its responsibility weighs on the amount.
+    circumstances = models.TextField(_("circumstances weighed for the amount"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
     decided_on = models.DateField(_("decided on"))
     status = models.CharField(_("status"), max_length=8, choices=DecisionStatus.choices, default=DecisionStatus.DECIDED)
+    superseded = models.BooleanField(_("superseded by a correction"), default=False)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by", verbose_name=_("corrects decision"),
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
 
     scope_path_lookup = "unit__county__path"
 
@@ -112,7 +123,70 @@ class PenaltyDecision(models.Model):
                 condition=(Q(kind="fine", fine_yuan__gte=FINE_MIN_YUAN, fine_yuan__lte=FINE_MAX_YUAN) | Q(kind="warning", fine_yuan__isnull=True)),
                 name="penalty_fine_range",
             ),
+            # 行政处罚法 Art. 29: "对当事人的同一个违法行为，不得给予两次以上罚款的行政处罚".
+            models.UniqueConstraint(fields=["order"], condition=Q(kind="fine", superseded=False), name="penalty_one_fine_per_order"),
+            # Order 75 Art. 17: one warning, given with the order to correct.
+            models.UniqueConstraint(fields=["order"], condition=Q(kind="warning", superseded=False), name="penalty_one_warning_per_order"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+
+class PenaltyNotice(models.Model):
+    """行政处罚告知书: before a fine, the facts, reasons, basis and intended amount, and the unit's
+    right to state its case and defend itself (行政处罚法 Art. 44, 45) and, for a large fine, to a
+    hearing (Art. 63). One per order: the fine it announces is the only one (Art. 29)."""
+
+    unit = models.ForeignKey(ProductionUnit, on_delete=models.PROTECT, related_name="penalty_notices", verbose_name=_("unit"))
+    order = models.OneToOneField(RectificationOrder, on_delete=models.PROTECT, related_name="penalty_notice", verbose_name=_("order to correct"))
+    number = models.CharField(_("notice number"), max_length=64, unique=True)
+    facts = models.TextField(_("facts"))
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    intended_fine_yuan = models.PositiveIntegerField(_("intended fine (yuan)"))
+    circumstances = models.TextField(_("circumstances weighed for the amount"), blank=True)
+    notified_on = models.DateField(_("notified on"))
+    statement_deadline = models.DateField(_("statements accepted until"))
+    hearing_offered = models.BooleanField(_("hearing offered"), default=False)
+    waived_on = models.DateField(_("rights waived in writing on"), null=True, blank=True)
+    waiver_note = models.TextField(_("record of the written waiver"), blank=True)
+    waiver_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    hearing_held_on = models.DateField(_("hearing held on"), null=True, blank=True)
+    hearing_note = models.TextField(_("hearing record"), blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by"))
+
+    scope_path_lookup = "unit__county__path"
+
+    class Meta:
+        verbose_name = _("prior notice of a penalty")
+        verbose_name_plural = _("prior notices of penalties")
+        ordering = ["-notified_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intended_fine_yuan__gte=FINE_MIN_YUAN, intended_fine_yuan__lte=FINE_MAX_YUAN), name="notice_fine_range",
+            ),
+            models.CheckConstraint(condition=Q(statement_deadline__gte=models.F("notified_on")), name="notice_period_after_notice"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def hearing_requested(self) -> bool:
+        return any(s.hearing_requested for s in self.statements.all())
+
+
+class PenaltyStatement(models.Model):
+    """陈述、申辩: what the unit said in its defence (行政处罚法 Art. 45), as received and recorded."""
+
+    notice = models.ForeignKey(PenaltyNotice, on_delete=models.CASCADE, related_name="statements", verbose_name=_("prior notice"))
+    text = models.TextField(_("statement"))
+    received_on = models.DateField(_("received on"))
+    hearing_requested = models.BooleanField(_("hearing requested"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("statement and defence")
+        verbose_name_plural = _("statements and defences")
+        ordering = ["received_on", "pk"]

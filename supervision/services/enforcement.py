@@ -1,9 +1,13 @@
-"""Rectification and penalties, Order No. 75 Art. 15-17, as a tracked process.
+"""Rectification, Order No. 75 Art. 15-17, as a tracked process; the penalty procedure that may
+follow is in `penalties`.
 
-Art. 15: a unit that fails the assessment rectifies at once. Art. 17: not appointing, training or
-assessing the director and officers, or not carrying out their duties: order to correct and a
-warning; refusing to correct: a fine of 5,000 to 50,000 yuan. Art. 16: where the head rejected the
-director's or officer's advice without good reason, they are cleared personally."""
+Art. 15 ¶3: a unit that fails the assessment rectifies at once. Art. 17: not appointing, training
+or assessing the director and officers, or not carrying out their duties: order to correct and a
+warning; refusing to correct: a fine of 5,000 to 50,000 yuan. Art. 16 ¶4: where the head rejected
+the director's or officer's advice without good reason, they are cleared personally.
+
+Every change to an order goes through `order_states.transition_target` and is logged on the order
+with its actor (the system actor for automatic changes) and its old and new values."""
 
 from __future__ import annotations
 
@@ -16,10 +20,8 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..models import (
-    FINE_MAX_YUAN,
-    FINE_MIN_YUAN,
     DecisionKind,
-    DecisionStatus,
+    DocumentKind,
     OrderEvidence,
     OrderSource,
     OrderStatus,
@@ -28,13 +30,26 @@ from ..models import (
     RectificationOrder,
     StaffRole,
 )
+from ..order_states import OPEN, transition_target
 from ..scoping import scope_queryset, staff_profile_of, user_can_edit
+from .documents import document_number_next
+from .system import system_actor
 
 DEFAULT_DEADLINE_DAYS = 30
 ART_15 = "《工业产品生产单位落实质量安全主体责任监督管理规定》第十五条第三款"
 ART_5_17 = "《工业产品生产单位落实质量安全主体责任监督管理规定》第五条、第十七条"
 ART_17 = "《工业产品生产单位落实质量安全主体责任监督管理规定》第十七条"
-OPEN = (OrderStatus.ISSUED, OrderStatus.EVIDENCE, OrderStatus.OVERDUE)
+
+# Which orders carry the Art. 17 warning in the same step (责令改正，给予警告), decided here once:
+# - a register finding (no director where Art. 5 requires one, no officer) is itself the Art. 17
+#   conduct "未按规定配备……质量安全总监、质量安全员";
+# - an assessment failure is ordered under Art. 15 ¶3 (立即采取整改措施), and the regulator's own
+#   finding that a director or officer in post did not pass (or did not sit) its assessment shows
+#   the unit did not "按规定……培训、考核" them (Art. 15 ¶1: 未通过考核的人员不得担任相应岗位), which is
+#   also Art. 17 conduct; so it carries the warning too.
+# The warning is given by the summary procedure (行政处罚法 Art. 51: a warning to a legal person may
+# be decided on the spot where the facts are clear and the basis is in law), by the issuing officer.
+WARNING_WITH_ORDER = {OrderSource.REGISTER: True, OrderSource.ASSESSMENT: True}
 
 
 def _check_editor(actor, unit: ProductionUnit) -> None:
@@ -51,9 +66,17 @@ def _check_approver(actor, unit: ProductionUnit) -> None:
     _check_editor(actor, unit)
 
 
-def _next_number(prefix: str, model, year: int) -> str:
-    count = model.objects.filter(number__startswith=f"{prefix}〔{year}〕").count()
-    return f"{prefix}〔{year}〕{count + 1}号"
+def _locked(order: RectificationOrder) -> RectificationOrder:
+    return RectificationOrder.objects.select_for_update(of=("self",)).select_related("unit__county").get(pk=order.pk)
+
+
+def _move(order: RectificationOrder, action: str, *, actor, log_action: str, data: dict | None = None, fields=()) -> RectificationOrder:
+    """Apply `action` to a locked order (the table decides), save, and log old and new status."""
+    old = order.status
+    order.status = transition_target(action, old)
+    order.save(update_fields=["status", *fields])
+    log(instance=order, action=log_action, user=actor, data={"order": order.number, "from": old, "to": order.status, **(data or {})})
+    return order
 
 
 @transaction.atomic
@@ -61,6 +84,7 @@ def order_issue(
     *, actor, unit: ProductionUnit, reason: str, legal_basis: str, source_kind: str, source_id: int | None = None,
     source_label: str = "", requires_resit: bool = False, deadline_days: int = DEFAULT_DEADLINE_DAYS, today: date | None = None,
 ) -> RectificationOrder:
+    """责令改正, with the Art. 17 warning where `WARNING_WITH_ORDER` says so, in one step."""
     _check_editor(actor, unit)
     if not 1 <= deadline_days <= 365:
         raise ValidationError(_("The deadline is 1 to 365 days after issue."))
@@ -69,13 +93,27 @@ def order_issue(
         return open_order  # one open order per unit and matter; issuing twice changes nothing
     today = today or timezone.localdate()
     order = RectificationOrder.objects.create(
-        unit=unit, number=_next_number(f"{unit.county.name}市监责改", RectificationOrder, today.year),
+        unit=unit, number=document_number_next(jurisdiction=unit.county, kind=DocumentKind.ORDER, year=today.year),
         source_kind=source_kind, source_id=source_id, source_label=source_label, reason=reason,
         legal_basis=legal_basis, issued_on=today, deadline=today + timedelta(days=deadline_days),
         requires_resit=requires_resit, issued_by=actor,
     )
-    log(instance=unit, action="supervision.order_issue", user=actor, data={"order": order.number, "deadline": order.deadline.isoformat()})
+    log(instance=order, action="supervision.order_issue", user=actor,
+        data={"order": order.number, "to": order.status, "deadline": order.deadline.isoformat()})
+    if WARNING_WITH_ORDER.get(source_kind):
+        _warning_with_order(actor=actor, order=order, today=today)
     return order
+
+
+def _warning_with_order(*, actor, order: RectificationOrder, today: date) -> PenaltyDecision:
+    """Order 75 Art. 17 "责令改正，给予警告": the warning, decided with the order (行政处罚法 Art. 51)."""
+    decision = PenaltyDecision.objects.create(
+        unit=order.unit, order=order, kind=DecisionKind.WARNING, fine_yuan=None,
+        number=document_number_next(jurisdiction=order.unit.county, kind=DocumentKind.DECISION, year=today.year),
+        facts=order.reason, legal_basis=ART_17, decided_by=actor, decided_on=today,
+    )
+    log(instance=order, action="supervision.penalty_decide", user=actor, data={"order": order.number, "decision": decision.number, "kind": "warning"})
+    return decision
 
 
 @transaction.atomic
@@ -101,120 +139,100 @@ def orders_issue_for_findings(*, actor, units, deadline_days: int = DEFAULT_DEAD
 @transaction.atomic
 def evidence_submit(*, actor, order: RectificationOrder, file, description: str) -> OrderEvidence:
     _check_editor(actor, order.unit)
-    if order.status not in OPEN:
-        raise ValidationError(_("This order is closed."))
+    order = _locked(order)
+    transition_target("evidence", order.status)
     evidence = OrderEvidence.objects.create(order=order, file=file, description=description.strip()[:200], uploaded_by=actor)
-    if order.status == OrderStatus.ISSUED:
-        order.status = OrderStatus.EVIDENCE
-        order.save(update_fields=["status"])
-    log(instance=order.unit, action="supervision.order_evidence", user=actor, data={"order": order.number, "file": evidence.file.name})
+    _move(order, "evidence", actor=actor, log_action="supervision.order_evidence", data={"file": evidence.file.name, "description": evidence.description})
     return evidence
 
 
 @transaction.atomic
 def order_verify(*, actor, order: RectificationOrder) -> RectificationOrder:
     """Close an order as rectified. An order from a failed exam closes only once the re-exam is
-    passed (Art. 15: 未通过考核的人员不得担任相应岗位)."""
+    passed (Art. 15 ¶1: 未通过考核的人员不得担任相应岗位)."""
     _check_editor(actor, order.unit)
-    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    if order.status not in OPEN:
-        raise ValidationError(_("This order is closed."))
+    order = _locked(order)
+    if not order.evidence.exists():
+        raise ValidationError(_("Record the unit's evidence of rectification first."))
+    transition_target("verify", order.status)
     if order.requires_resit and not order.resit_passed:
         raise ValidationError(_("The re-exam has not been passed yet; the order stays open."))
-    if not order.evidence.exists() and not order.requires_resit:
-        raise ValidationError(_("Record the unit's evidence of rectification first."))
-    order.status = OrderStatus.VERIFIED
     order.closed_at = timezone.now()
-    order.save(update_fields=["status", "closed_at"])
-    log(instance=order.unit, action="supervision.order_verify", user=actor, data={"order": order.number})
-    return order
+    return _move(order, "verify", actor=actor, log_action="supervision.order_verify", fields=["closed_at"])
+
+
+@transaction.atomic
+def order_reject_evidence(*, actor, order: RectificationOrder, reason: str, deadline_days: int, today: date | None = None) -> RectificationOrder:
+    """The evidence does not show the correction: back to issued with the reason and a new deadline."""
+    _check_editor(actor, order.unit)
+    order = _locked(order)
+    transition_target("reject", order.status)
+    if not reason.strip():
+        raise ValidationError(_("Say why the evidence does not show the correction."))
+    if not 1 <= deadline_days <= 365:
+        raise ValidationError(_("The deadline is 1 to 365 days after issue."))
+    old_deadline = order.deadline
+    order.deadline = (today or timezone.localdate()) + timedelta(days=deadline_days)
+    return _move(order, "reject", actor=actor, log_action="supervision.order_reject", fields=["deadline"],
+                 data={"reason": reason.strip(), "old_deadline": old_deadline.isoformat(), "deadline": order.deadline.isoformat()})
 
 
 @transaction.atomic
 def order_refuse(*, actor, order: RectificationOrder, note: str) -> RectificationOrder:
-    """The unit explicitly refused to correct (拒不改正)."""
+    """The unit refused to correct (拒不改正): the facts of the refusal are recorded with it."""
     _check_editor(actor, order.unit)
-    if order.status not in OPEN:
-        raise ValidationError(_("This order is closed."))
+    order = _locked(order)
+    transition_target("refuse", order.status)
     if not note.strip():
         raise ValidationError(_("Record how the unit refused."))
-    order.status = OrderStatus.REFUSED
-    order.save(update_fields=["status"])
-    log(instance=order.unit, action="supervision.order_refuse", user=actor, data={"order": order.number, "note": note})
-    return order
+    return _move(order, "refuse", actor=actor, log_action="supervision.order_refuse", data={"note": note.strip()})
 
 
-def orders_mark_overdue(*, today: date | None = None) -> int:
-    """The periodic task: issued orders past their deadline with no evidence turn overdue."""
+@transaction.atomic
+def orders_mark_overdue(*, today: date | None = None, actor=None) -> int:
+    """The periodic task: every order past its deadline and not verified turns overdue, evidence
+    or not (Art. 17: the correction is judged at the deadline). Logged under the system actor."""
     today = today or timezone.localdate()
-    return RectificationOrder.objects.filter(status=OrderStatus.ISSUED, deadline__lt=today).update(status=OrderStatus.OVERDUE)
+    actor = actor or system_actor()
+    late = RectificationOrder.objects.select_for_update().filter(status__in=[OrderStatus.ISSUED, OrderStatus.EVIDENCE], deadline__lt=today)
+    count = 0
+    for order in late.order_by("pk"):
+        _move(order, "overdue", actor=actor, log_action="supervision.order_overdue", data={"deadline": order.deadline.isoformat()})
+        count += 1
+    return count
 
 
-def order_record_resit(*, unit_id: int, source_id: int, passed: bool) -> int:
-    """Called by the assessment side when the unit's re-exam is graded: every failed person passed."""
-    return RectificationOrder.objects.filter(
+@transaction.atomic
+def order_record_resit(*, unit_id: int, source_id: int, passed: bool, actor=None) -> int:
+    """Called by the assessment side when the unit's re-exam is graded (or its people are marked
+    absent): whether every failed person has now passed. Each report is logged on the order."""
+    actor = actor or system_actor()
+    orders = RectificationOrder.objects.select_for_update().filter(
         unit_id=unit_id, source_kind=OrderSource.ASSESSMENT, source_id=source_id, status__in=OPEN,
-    ).update(resit_passed=passed)
+    )
+    count = 0
+    for order in orders.order_by("pk"):
+        old = order.resit_passed
+        order.resit_passed = passed
+        order.save(update_fields=["resit_passed"])
+        log(instance=order, action="supervision.order_resit", user=actor, data={"order": order.number, "from": old, "to": passed})
+        count += 1
+    return count
 
 
 @transaction.atomic
 def order_record_rejected_advice(*, actor, order: RectificationOrder, note: str, people) -> RectificationOrder:
-    """Art. 16: the head rejected the director's or officer's advice without good reason; they
-    are deemed to have done their duty and are not penalised."""
+    """Art. 16 ¶4: the head rejected the director's or officer's advice without good reason; they
+    are deemed to have done their duty and are not penalised. Art. 16 ¶3: it also weighs on the
+    unit's fault and the amount of any fine, so it is printed in the notice and the decision."""
     _check_editor(actor, order.unit)
     if not note.strip():
         raise ValidationError(_("Record what was advised and how it was rejected."))
+    order = _locked(order)
     order.advice_rejected = True
     order.advice_note = note.strip()
     order.save(update_fields=["advice_rejected", "advice_note"])
-    order.cleared_people.set([p for p in people if p.unit_id == order.unit_id])
-    log(instance=order.unit, action="supervision.order_art16", user=actor, data={"order": order.number})
+    cleared = [p for p in people if p.unit_id == order.unit_id]
+    order.cleared_people.set(cleared)
+    log(instance=order, action="supervision.order_art16", user=actor, data={"order": order.number, "note": order.advice_note, "cleared": [p.pk for p in cleared]})
     return order
-
-
-@transaction.atomic
-def warning_issue(*, actor, order: RectificationOrder, facts: str, today: date | None = None) -> PenaltyDecision:
-    """Art. 17: with the order to correct, a warning (警告)."""
-    _check_approver(actor, order.unit)
-    if order.decisions.filter(kind=DecisionKind.WARNING).exists():
-        raise ValidationError(_("A warning has already been given on this order."))
-    today = today or timezone.localdate()
-    decision = PenaltyDecision.objects.create(
-        unit=order.unit, order=order, kind=DecisionKind.WARNING, fine_yuan=None,
-        number=_next_number(f"{order.unit.county.name}市监罚", PenaltyDecision, today.year),
-        facts=facts.strip() or order.reason, legal_basis=ART_17, decided_by=actor, decided_on=today,
-    )
-    log(instance=order.unit, action="supervision.penalty_decide", user=actor, data={"decision": decision.number, "kind": "warning"})
-    return decision
-
-
-@transaction.atomic
-def fine_decide(*, actor, order: RectificationOrder, fine_yuan: int, facts: str, today: date | None = None) -> PenaltyDecision:
-    """Art. 17: refusing to correct is fined 5,000 to 50,000 yuan. Only on an order that is
-    overdue or refused, and only by an approver."""
-    _check_approver(actor, order.unit)
-    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    if order.status not in (OrderStatus.OVERDUE, OrderStatus.REFUSED):
-        raise ValidationError(_("A fine needs an order to correct that is overdue or refused."))
-    if not FINE_MIN_YUAN <= fine_yuan <= FINE_MAX_YUAN:
-        raise ValidationError(_("Article 17 sets the fine at 5,000 to 50,000 yuan."))
-    today = today or timezone.localdate()
-    decision = PenaltyDecision.objects.create(
-        unit=order.unit, order=order, kind=DecisionKind.FINE, fine_yuan=fine_yuan,
-        number=_next_number(f"{order.unit.county.name}市监罚", PenaltyDecision, today.year),
-        facts=facts.strip() or order.reason, legal_basis=ART_17, decided_by=actor, decided_on=today,
-    )
-    log(instance=order.unit, action="supervision.penalty_decide", user=actor, data={"decision": decision.number, "kind": "fine", "fine_yuan": fine_yuan})
-    return decision
-
-
-@transaction.atomic
-def decision_set_status(*, actor, decision: PenaltyDecision, status: str) -> PenaltyDecision:
-    _check_editor(actor, decision.unit)
-    if status not in DecisionStatus.values:
-        raise ValidationError(_("Unknown status."))
-    old = decision.status
-    decision.status = status
-    decision.save(update_fields=["status"])
-    log(instance=decision.unit, action="supervision.penalty_status", user=actor, data={"decision": decision.number, "from": old, "to": status})
-    return decision

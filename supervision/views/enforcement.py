@@ -1,16 +1,32 @@
+from datetime import date
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ..models import DecisionKind, Person, PenaltyDecision, ProductionUnit, RectificationOrder
-from ..scoping import get_in_scope_or_404, scope_queryset
+from ..models import DecisionKind, PenaltyDecision, PenaltyNotice, Person, ProductionUnit, RectificationOrder, StaffRole
+from ..scoping import get_in_scope_or_404, scope_queryset, staff_profile_of
 from ..services import enforcement as svc
+from ..services import penalties
 from . import run_action
 
+# 行政处罚法 Art. 72 ¶1(1): 到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款.
+LATE_SURCHARGE_PERCENT_PER_DAY = 3
 
-def _amount(request) -> int:
-    return int(request.POST.get("fine_yuan", "").replace(",", "").strip())
+
+def _amount(data) -> int:
+    return int(str(data.get("fine_yuan", "")).replace(",", "").strip())
+
+
+def _date(data, name: str) -> date:
+    return date.fromisoformat(data.get(name, "").strip())
+
+
+def _is_approver(user) -> bool:
+    profile = staff_profile_of(user)
+    return user.is_superuser or (profile is not None and profile.role in (StaffRole.APPROVER, StaffRole.ADMIN))
 
 
 def order_action_view(request, pk: int, action: str):
@@ -18,15 +34,18 @@ def order_action_view(request, pk: int, action: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     post, user = request.POST, request.user
+    notice = PenaltyNotice.objects.filter(order=order).first()
     actions = {
         "evidence": (lambda: svc.evidence_submit(actor=user, order=order, file=request.FILES["file"], description=post.get("description", "")), _("Evidence recorded.")),
         "verify": (lambda: svc.order_verify(actor=user, order=order), _("Rectification verified; the order is closed.")),
+        "reject": (lambda: svc.order_reject_evidence(actor=user, order=order, reason=post.get("reason", ""), deadline_days=int(post.get("deadline_days", ""))), _("Evidence rejected; the order runs again to its new deadline.")),
         "refuse": (lambda: svc.order_refuse(actor=user, order=order, note=post.get("note", "")), _("Refusal recorded.")),
         "art16": (lambda: svc.order_record_rejected_advice(actor=user, order=order, note=post.get("note", ""), people=Person.objects.filter(pk__in=post.getlist("people"), unit=order.unit)), _("Recorded under Article 16.")),
-        "warning": (lambda: svc.warning_issue(actor=user, order=order, facts=post.get("facts", "")), _("Warning decided.")),
-        "fine": (lambda: svc.fine_decide(actor=user, order=order, fine_yuan=_amount(request), facts=post.get("facts", "")), _("Fine decided.")),
+        "statement": (lambda: penalties.statement_record(actor=user, notice=notice, text=post.get("text", ""), received_on=_date(post, "received_on"), hearing_requested=post.get("hearing_requested") == "1"), _("Statement recorded.")),
+        "waiver": (lambda: penalties.waiver_record(actor=user, notice=notice, note=post.get("note", ""), received_on=_date(post, "received_on")), _("Written waiver recorded.")),
+        "hearing": (lambda: penalties.hearing_record(actor=user, notice=notice, held_on=_date(post, "held_on"), note=post.get("note", "")), _("Hearing recorded.")),
     }
-    if action not in actions:
+    if action not in actions or (action in ("statement", "waiver", "hearing") and notice is None):
         raise Http404
     if action == "evidence" and "file" not in request.FILES:
         messages.error(request, _("Choose a file to upload."))
@@ -46,20 +65,123 @@ def orders_for_findings_view(request):
     return redirect("orders:index")
 
 
+def _document_context(order, **extra) -> dict:
+    return {"order": order, "bureau": penalties.legal_settings_of(order), "surcharge_percent": LATE_SURCHARGE_PERCENT_PER_DAY, **extra}
+
+
 def order_print_view(request, pk: int):
-    order = get_in_scope_or_404(RectificationOrder.objects.select_related("unit__county", "issued_by"), user=request.user, pk=pk)
-    return render(request, "supervision/print_order.html", {"order": order})
+    order = get_in_scope_or_404(RectificationOrder.objects.select_related("unit__county", "issued_by__staff_profile"), user=request.user, pk=pk)
+    warning = order.decisions.filter(kind=DecisionKind.WARNING, superseded=False).first()
+    return render(request, "supervision/print_order.html", _document_context(order, warning=warning))
+
+
+def notice_print_view(request, pk: int):
+    notice = get_in_scope_or_404(PenaltyNotice.objects.select_related("unit__county", "order"), user=request.user, pk=pk)
+    return render(request, "supervision/print_notice.html", _document_context(notice.order, notice=notice))
 
 
 def decision_print_view(request, pk: int):
-    decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit__county", "order", "decided_by"), user=request.user, pk=pk)
+    decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit__county", "order", "notice", "decided_by", "supersedes"), user=request.user, pk=pk)
     template = "supervision/print_warning.html" if decision.kind == DecisionKind.WARNING else "supervision/print_fine.html"
-    return render(request, template, {"decision": decision, "order": decision.order})
+    return render(request, template, _document_context(decision.order, decision=decision))
+
+
+def _preview(request, *, order, title: str, document: str, check, draft, confirm: str, submit: str, perform, done, fields: dict):
+    """GET: the document as it will be printed, with what the service would refuse. POST: the
+    decision itself (the form asks first, in the words of `confirm`)."""
+    if request.method == "POST":
+        result = run_action(request, perform, done[0])
+        if result is not None:
+            return redirect(done[1], result.pk)
+        return redirect("orders:inspect", order.pk)
+    problems = []
+    try:
+        check()
+    except ValidationError as error:
+        problems = error.messages
+    except (TypeError, ValueError):
+        problems = [_("That could not be read.")]
+    document_object = draft() if not problems else None
+    return render(request, "supervision/penalty_preview.html", _document_context(order, **{
+        "page_title": title, "header_title": title, "document": document, "problems": problems, "draft": document_object, "confirm": confirm,
+        "submit": submit, "fields": fields, "may_decide": _is_approver(request.user) and not problems,
+        "notice": document_object if document == "notice" else getattr(document_object, "notice", None),
+        "decision": None if document == "notice" else document_object,
+    }))
+
+
+def notice_preview_view(request, pk: int):
+    """The prior notice (行政处罚告知书, 行政处罚法 Art. 44), previewed and then sent."""
+    order = get_in_scope_or_404(RectificationOrder.objects.select_related("unit__county"), user=request.user, pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    facts, circumstances = data.get("facts", ""), data.get("circumstances", "")
+
+    def amount():
+        return _amount(data)
+
+    return _preview(
+        request, order=order, title=_("Prior notice of a penalty: preview"), document="notice",
+        check=lambda: penalties.notice_check(order=order, fine_yuan=amount()),
+        draft=lambda: penalties.notice_draft(order=order, fine_yuan=amount(), facts=facts, circumstances=circumstances),
+        confirm=_("Send the prior notice of a fine of %(amount)s yuan to %(unit)s? The unit may then state its case; the notice cannot be withdrawn here.") % {"amount": data.get("fine_yuan", ""), "unit": order.unit.name},
+        submit=_("Send the prior notice"),
+        perform=lambda: penalties.notice_issue(actor=request.user, order=order, fine_yuan=amount(), facts=facts, circumstances=circumstances),
+        done=(_("Prior notice sent."), "orders:notice_print"),
+        fields={"fine_yuan": data.get("fine_yuan", ""), "facts": facts, "circumstances": circumstances},
+    )
+
+
+def fine_preview_view(request, pk: int):
+    """The fine decision (行政处罚决定书, 行政处罚法 Art. 59), previewed and then decided."""
+    order = get_in_scope_or_404(RectificationOrder.objects.select_related("unit__county"), user=request.user, pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    facts = data.get("facts", "")
+
+    def draft():
+        notice = penalties.fine_check(order=order, fine_yuan=_amount(data))
+        return penalties.fine_draft(order=order, notice=notice, fine_yuan=_amount(data), facts=facts)
+
+    return _preview(
+        request, order=order, title=_("Penalty decision: preview"), document="fine",
+        check=lambda: penalties.fine_check(order=order, fine_yuan=_amount(data)), draft=draft,
+        confirm=_("Decide a fine of %(amount)s yuan on %(unit)s? The decision is numbered and recorded; only a correction with a reason can replace it.") % {"amount": data.get("fine_yuan", ""), "unit": order.unit.name},
+        submit=_("Decide the fine"),
+        perform=lambda: penalties.fine_decide(actor=request.user, order=order, fine_yuan=_amount(data), facts=facts),
+        done=(_("Fine decided."), "penalties:print"),
+        fields={"fine_yuan": data.get("fine_yuan", ""), "facts": facts},
+    )
+
+
+def correction_preview_view(request, pk: int):
+    """A correction replaces a decision (the old one is marked superseded): previewed, then decided."""
+    decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit__county", "order", "notice"), user=request.user, pk=pk)
+    order = decision.order
+    data = request.POST if request.method == "POST" else request.GET
+    reason, facts = data.get("reason", ""), data.get("facts", "")
+
+    def amount():
+        return _amount(data) if decision.kind == DecisionKind.FINE else None
+
+    def draft():
+        new = penalties.fine_draft(order=order, notice=decision.notice, fine_yuan=amount(), facts=facts or decision.facts)
+        new.kind, new.supersedes, new.correction_reason = decision.kind, decision, reason
+        return new
+
+    return _preview(
+        request, order=order, title=_("Correction of a penalty decision: preview"),
+        document="warning" if decision.kind == DecisionKind.WARNING else "fine",
+        check=lambda: penalties.correction_check(decision=decision, fine_yuan=amount(), reason=reason), draft=draft,
+        confirm=_("Replace decision %(number)s by this correction? The old decision is marked superseded and stays on record.") % {"number": decision.number},
+        submit=_("Decide the correction"),
+        perform=lambda: penalties.decision_correct(actor=request.user, decision=decision, reason=reason, fine_yuan=amount(), facts=facts),
+        done=(_("Decision corrected."), "penalties:print"),
+        fields={"fine_yuan": data.get("fine_yuan", ""), "facts": facts, "reason": reason},
+    )
 
 
 def decision_status_view(request, pk: int):
-    decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit"), user=request.user, pk=pk)
+    decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit", "order"), user=request.user, pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    run_action(request, lambda: svc.decision_set_status(actor=request.user, decision=decision, status=request.POST.get("status", "")), _("Status changed."))
+    run_action(request, lambda: penalties.decision_set_status(actor=request.user, decision=decision, status=request.POST.get("status", "")), _("Status changed."))
     return redirect("penalties:print", decision.pk)

@@ -170,13 +170,14 @@ def test_rectification_status_updates_through_a_new_revision(staff, closed_plan,
     from assessment.services.results import rectification_orders_issue
     from cms.services import results_rectification_refresh
     from supervision.models import RectificationOrder
-    from supervision.services.enforcement import fine_decide, order_refuse
+    from supervision.services.enforcement import order_refuse
+    from tests.factories import fine_through_procedure
 
     page = approve(results_publish(actor=staff.operator_a, plan=closed_plan), staff.approver_a)
     assert "已处罚" not in client.get(page.url).content.decode()
     orders = rectification_orders_issue(actor=staff.operator_a, plan=closed_plan)
     order_refuse(actor=staff.operator_a, order=orders[0], note="拒绝")
-    fine_decide(actor=staff.approver_a, order=RectificationOrder.objects.get(pk=orders[0].pk), fine_yuan=20_000, facts="拒不改正")
+    fine_through_procedure(order=RectificationOrder.objects.get(pk=orders[0].pk), approver=staff.approver_a)
     revisions = page.revisions.count()
     corrected = results_rectification_refresh(actor=staff.operator_a, plan=closed_plan)
     approve(ResultsPage.objects.get(pk=corrected.pk), staff.approver_a)

@@ -19,7 +19,7 @@ def _county_objects(tree, staff, county, operator):
     from supervision.fake_register import person_rows, unit_rows
     from supervision.models import ImportJob, Person, ProductionUnit
     from supervision.services.import_jobs import import_job_create
-    from tests.factories import import_people, import_units, make_staff, unit_file
+    from tests.factories import import_people, import_units, make_legal_settings, unit_file
 
     rows = unit_rows(1, [county.code], seed=county.pk)
     assert import_units(rows, county).ok
@@ -33,13 +33,14 @@ def _county_objects(tree, staff, county, operator):
 
     conflict = ConflictDeclaration.objects.create(staff=StaffProfile.objects.get(user=operator), unit=unit, reason="亲属")
     from supervision.models import OrderSource
-    from supervision.services.enforcement import order_issue, warning_issue
+    from supervision.services.enforcement import order_issue
 
     order = order_issue(actor=operator, unit=unit, reason="x", legal_basis="y", source_kind=OrderSource.REGISTER)
-    decision = warning_issue(actor=staff.approver_a if county == tree.county_a else make_staff(f"ap-{county.code}", "approver", county).user, order=order, facts="x")
+    decision = order.decisions.get(kind="warning")  # Art. 17: given with the order
     return {
         "supervision.rectificationorder": order,
         "supervision.penaltydecision": decision,
+        "supervision.bureaulegalsettings": make_legal_settings(county),
         "assessment.conflictdeclaration": conflict,
         "assessment.samplingplan": plan,
         "supervision.jurisdiction": county,

@@ -11,7 +11,8 @@ from django.utils import timezone
 from supervision.fake_register import unit_rows
 from supervision.models import OrderSource, OrderStatus, PenaltyDecision, ProductionUnit, RectificationOrder
 from supervision.services import enforcement as svc
-from tests.factories import import_units
+from supervision.services import penalties
+from tests.factories import fine_through_procedure, import_units, make_legal_settings
 
 
 @pytest.fixture
@@ -71,36 +72,45 @@ def test_periodic_task_marks_overdue_orders(staff, order):
     assert order.status == OrderStatus.OVERDUE
 
 
-def test_warning_then_fine_after_overdue(staff, order):
-    warning = svc.warning_issue(actor=staff.approver_a, order=order, facts="")
-    assert warning.kind == "warning" and warning.fine_yuan is None
+def test_the_warning_comes_with_the_order_and_a_fine_only_after_overdue(staff, order):
+    """Order 75 Art. 17: 责令改正，给予警告 in one step; 拒不改正的 (only then) a fine, once
+    (行政处罚法 Art. 29), after the prior notice (Art. 44)."""
+    warning = order.decisions.get()
+    assert warning.kind == "warning" and warning.fine_yuan is None and warning.decided_on == order.issued_on
+    make_legal_settings(order.unit.county)
     with pytest.raises(ValidationError):
-        svc.fine_decide(actor=staff.approver_a, order=order, fine_yuan=20_000, facts="拒不改正")  # not overdue yet
+        penalties.notice_issue(actor=staff.approver_a, order=order, fine_yuan=20_000, facts="拒不改正")  # not overdue yet
     svc.orders_mark_overdue(today=order.deadline + timedelta(days=1))
     order.refresh_from_db()
     for amount in (4_999, 50_001, 4_000, 60_000):
         with pytest.raises(ValidationError, match="5,000|5000|五千|5 000|5,000 至"):
-            svc.fine_decide(actor=staff.approver_a, order=order, fine_yuan=amount, facts="拒不改正")
-    fine = svc.fine_decide(actor=staff.approver_a, order=order, fine_yuan=20_000, facts="逾期拒不改正")
+            penalties.notice_issue(actor=staff.approver_a, order=order, fine_yuan=amount, facts="拒不改正")
+    fine = fine_through_procedure(order=order, approver=staff.approver_a, fine_yuan=20_000)
     assert fine.fine_yuan == 20_000 and fine.number != warning.number
-    assert svc.fine_decide(actor=staff.approver_a, order=order, fine_yuan=5_000, facts="x").fine_yuan == 5_000
-    assert svc.fine_decide(actor=staff.approver_a, order=order, fine_yuan=50_000, facts="x").fine_yuan == 50_000
+    # 行政处罚法 Art. 29: a second fine on the same order is refused, whatever the amount.
+    for amount in (5_000, 20_000, 50_000):
+        with pytest.raises(ValidationError):
+            penalties.fine_decide(actor=staff.approver_a, order=order, fine_yuan=amount, facts="x")
+    assert PenaltyDecision.objects.filter(order=order, kind="fine").count() == 1
 
 
 def test_a_refused_order_can_be_fined(staff, order):
     svc.order_refuse(actor=staff.operator_a, order=order, note="书面表示拒绝整改")
     order.refresh_from_db()
-    assert svc.fine_decide(actor=staff.approver_a, order=order, fine_yuan=10_000, facts="拒不改正").kind == "fine"
+    assert fine_through_procedure(order=order, approver=staff.approver_a, fine_yuan=10_000).kind == "fine"
 
 
 def test_an_operator_cannot_decide_a_fine(staff, order):
+    make_legal_settings(order.unit.county)
     svc.order_refuse(actor=staff.operator_a, order=order, note="拒绝")
     order.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        svc.fine_decide(actor=staff.operator_a, order=order, fine_yuan=10_000, facts="x")
+        penalties.notice_issue(actor=staff.operator_a, order=order, fine_yuan=10_000, facts="x")
+    notice = penalties.notice_issue(actor=staff.approver_a, order=order, fine_yuan=10_000, facts="x")
+    penalties.waiver_record(actor=staff.operator_a, notice=notice, note="放弃声明", received_on=notice.notified_on)
     with pytest.raises(PermissionDenied):
-        svc.warning_issue(actor=staff.operator_a, order=order, facts="x")
-    assert not PenaltyDecision.objects.exists()
+        penalties.fine_decide(actor=staff.operator_a, order=order, fine_yuan=10_000, facts="x")
+    assert not PenaltyDecision.objects.filter(kind="fine").exists()
 
 
 def test_the_database_enforces_the_fine_range(staff, order):

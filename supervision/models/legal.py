@@ -1,0 +1,51 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .jurisdiction import Jurisdiction
+
+
+class BureauLegalSettings(models.Model):
+    """A bureau's particulars for its legal documents: who it is, where and how fines are paid
+    (行政处罚法 Art. 67: at a designated bank or electronically, never to the officer), and the
+    review body and court named in every decision (Art. 59). Kept by the bureau's administrator."""
+
+    jurisdiction = models.OneToOneField(Jurisdiction, on_delete=models.PROTECT, related_name="legal_settings", verbose_name=_("Jurisdiction"))
+    bureau_name = models.CharField(_("bureau's full name"), max_length=100)
+    address = models.CharField(_("bureau's address (for statements and hearings)"), max_length=200)
+    phone = models.CharField(_("bureau's phone"), max_length=40, blank=True)
+    payment_place = models.CharField(_("where fines are paid"), max_length=200)
+    payment_method = models.CharField(_("how fines are paid"), max_length=300)
+    review_authority = models.CharField(_("administrative review body"), max_length=100)
+    court = models.CharField(_("court for administrative lawsuits"), max_length=100)
+
+    scope_path_lookup = "jurisdiction__path"
+
+    class Meta:
+        verbose_name = _("bureau's legal particulars")
+        verbose_name_plural = _("bureaus' legal particulars")
+        ordering = ["jurisdiction__path"]
+
+    def __str__(self) -> str:
+        return self.bureau_name
+
+
+class DocumentKind(models.TextChoices):
+    ORDER = "order", _("Order to correct")
+    NOTICE = "notice", _("Prior notice of a penalty")
+    DECISION = "decision", _("Penalty decision")
+
+
+class DocumentCounter(models.Model):
+    """The last number a bureau gave a kind of document in a year. Taken under a row lock, so two
+    staff issuing at once get consecutive numbers, never the same one."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=DocumentKind.choices)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "year", "kind"], name="document_counter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id}/{self.year}/{self.kind}: {self.last}"

@@ -19,6 +19,9 @@ FINDINGS = {
     # Order 75 Art. 5(3) with Art. 18: a mandatory-standard unit needs a director when it is large or
     # medium; with its employee count or revenue missing it counts as small and the duty would be
     # silently missed. 规模数据缺失: the figures must be completed before the duty can be judged.
+    # Order 75 Art. 15 ¶1: 未通过考核的人员不得担任相应岗位 - a director or officer in post who failed
+    # or missed a supervision assessment and has not passed a re-exam since.
+    "unpassed_in_post": _("A director or officer in post has not passed the supervision assessment (Art. 15)"),
     "size_data_missing": _("Size data missing where the size decides a duty (Art. 5, Art. 18)"),
 }
 
@@ -41,6 +44,9 @@ def units_with_findings(queryset: QuerySet[ProductionUnit]) -> QuerySet[Producti
         finding_no_officer=~Exists(officer),
         finding_double_appointment=Exists(double),
         finding_expired_qualification=Exists(expired),
+        finding_unpassed_in_post=Exists(_in_post(Person.objects.filter(
+            unit=OuterRef("pk"), role__in=quality_roles, assessment_unpassed_since__isnull=False,
+        ))),
         finding_size_data_missing=Q(mandatory_standard=True, director_required=False) & (Q(employee_count__isnull=True) | Q(revenue_wan__isnull=True)),
     )
 

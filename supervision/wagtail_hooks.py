@@ -63,6 +63,7 @@ def register_supervision_log_actions(actions):
     actions.register_action("supervision.import_units", _("Import units"), _("Imported production units from a file"))
     actions.register_action("supervision.import_personnel", _("Import personnel"), _("Imported quality staff from a file"))
     actions.register_action("supervision.reveal_id", _("Reveal ID number"), _("Revealed a resident ID number"))
+    actions.register_action("supervision.person_assessment", _("Assessment result"), _("Recorded the person's supervision assessment result (Art. 15)"))
     actions.register_action("supervision.two_factor_enrol", _("Set up two-factor authentication"), _("Set up an authenticator app"))
     actions.register_action("supervision.two_factor_reset", _("Reset two-factor authentication"), _("Reset a colleague's second factor"))
     for action, label, message in (

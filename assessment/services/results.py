@@ -301,6 +301,9 @@ def resit_report(attempt: Attempt) -> None:
     outcomes = person_outcomes(plan)
     passed = all(outcomes.get(pid) == "passed" for pid in of_unit if pid in outcomes)
     order_record_resit(unit_id=unit_id, source_id=plan.pk, passed=passed)
+    from .sampling import people_assessment_report
+
+    people_assessment_report(plan)
 
 
 def unit_assessment_history(unit) -> list:

@@ -366,4 +366,16 @@ def plan_close(*, actor, plan: SamplingPlan) -> SamplingPlan:
     plan.status = PlanStatus.CLOSED
     plan.save(update_fields=["status"])
     log(instance=plan, action="assessment.plan_close", user=actor, data={})
+    people_assessment_report(plan)
     return plan
+
+
+def people_assessment_report(plan: SamplingPlan) -> None:
+    """Tell the register who of the round has passed (Art. 15 ¶1): at the close, and again after
+    each re-exam. Through supervision's service; the register never reads assessment tables."""
+    from supervision.services.register import person_assessment_record
+
+    from .resits import person_outcomes
+
+    outcomes = person_outcomes(plan)
+    person_assessment_record(outcomes={pid: outcome == "passed" for pid, outcome in outcomes.items()}, label=plan.title)

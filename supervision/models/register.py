@@ -124,6 +124,11 @@ class Person(models.Model):
     phone = models.CharField(_("mobile"), max_length=16, blank=True)
     appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # Order 75 Art. 15 ¶1: 未通过考核的人员不得担任相应岗位. Set by the assessment side (through
+    # supervision.services.register.person_assessment_record) when the person failed or missed a
+    # supervision assessment, cleared when they pass a re-exam.
+    assessment_unpassed_since = models.DateField(_("not passed the supervision assessment since"), null=True, blank=True)
+    assessment_unpassed_label = models.CharField(_("assessment not passed"), max_length=200, blank=True)
 
     scope_path_lookup = "unit__county__path"
 

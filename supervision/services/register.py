@@ -25,3 +25,34 @@ def register_import_file(
     return IMPORTERS[kind](
         table=table, jurisdiction=jurisdiction, actor=actor, dry_run=dry_run, filename=label, progress=progress,
     )
+
+
+def person_assessment_record(*, outcomes: dict[int, bool], label: str, on=None) -> int:
+    """Art. 15 ¶1 (未通过考核的人员不得担任相应岗位): the assessment side reports, for persons of a
+    round, whether they have passed (True) or failed or missed it (False). Not passed marks the
+    person (finding 考核不合格仍在岗 while they stay in post), keeping the earliest date; passed
+    clears the mark. Logged on the person by the system actor. Returns how many changed."""
+    from django.db import transaction
+    from django.utils import timezone
+    from wagtail.log_actions import log
+
+    from ..models import Person
+    from .system import system_actor
+
+    on = on or timezone.localdate()
+    changed = 0
+    actor = None
+    with transaction.atomic():
+        for person in Person.objects.select_for_update().filter(pk__in=list(outcomes)):
+            passed = outcomes[person.pk]
+            if passed and person.assessment_unpassed_since is not None:
+                person.assessment_unpassed_since, person.assessment_unpassed_label = None, ""
+            elif not passed and person.assessment_unpassed_since is None:
+                person.assessment_unpassed_since, person.assessment_unpassed_label = on, label[:200]
+            else:
+                continue
+            person.save(update_fields=["assessment_unpassed_since", "assessment_unpassed_label"])
+            actor = actor or system_actor()
+            log(instance=person, action="supervision.person_assessment", user=actor, data={"passed": passed, "assessment": label})
+            changed += 1
+    return changed

@@ -151,3 +151,24 @@ def test_a_re_exam_needs_a_closed_round(staff, tree):
     with pytest.raises(ValidationError):
         resits.resit_session_create(actor=staff.operator_a, plan=session.plan, name="补考", mode="online", venue="",
                                     starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=1))
+
+
+def test_a_director_who_has_not_passed_is_a_finding_until_the_re_exam_is_passed(closed_round, staff):
+    """Order 75 Art. 15 ¶1: 未通过考核的人员不得担任相应岗位 - shown on the unit as a finding."""
+    from supervision.models import Person, ProductionUnit
+    from supervision.selectors import filter_by_finding, units_with_findings
+
+    plan, mixed_unit, mixed = closed_round["plan"], closed_round["mixed_unit"], closed_round["mixed"]
+    flagged = set(filter_by_finding(units_with_findings(ProductionUnit.objects.all()), "unpassed_in_post").values_list("pk", flat=True))
+    assert mixed_unit in flagged
+    assert Person.objects.get(pk=mixed[0].person_id).assessment_unpassed_since is None  # passed
+    failed = Person.objects.get(pk=mixed[1].person_id)
+    assert failed.assessment_unpassed_since is not None and failed.assessment_unpassed_label == plan.title
+    session = resits.resit_session_create(actor=staff.operator_a, plan=plan, name="补考", mode="online", venue="",
+                                          starts_at=timezone.now() - timedelta(minutes=1), ends_at=timezone.now() + timedelta(hours=2))
+    issued = {i.ticket.person_id: i.ticket for i in resits.resit_tickets_issue(actor=staff.operator_a, session=session)}
+    for ticket in mixed[1:]:
+        _sit(Ticket.objects.get(pk=issued[ticket.person_id].pk), correct=True)
+    assert Person.objects.get(pk=failed.pk).assessment_unpassed_since is None
+    flagged = set(filter_by_finding(units_with_findings(ProductionUnit.objects.all()), "unpassed_in_post").values_list("pk", flat=True))
+    assert mixed_unit not in flagged

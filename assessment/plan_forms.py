@@ -22,6 +22,8 @@ class SamplingPlanForm(WagtailAdminModelForm):
             "allocation", "sample_size", "sample_ratio_percent", "director_blueprint", "officer_blueprint",
         ]
         widgets = {"counties": forms.CheckboxSelectMultiple, "categories": forms.CheckboxSelectMultiple}
+        # Results (issue 12): whether 缺考 counts as not passed in the rates. Kept on its own line.
+        fields = [*fields, "absent_counts_as_failed"]
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)

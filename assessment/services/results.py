@@ -139,8 +139,9 @@ def counted_tickets(plan: SamplingPlan):
     return Ticket.objects.filter(Q(selection__isnull=True) | Q(selection__withdrawn_reason=""), session__plan=plan, revoked_at__isnull=True)
 
 
-def _untested_people(plan: SamplingPlan, ticketed: set[int]):
-    """Sampled people of the current draw's active selections who have no ticket yet: 未考."""
+def _untested_people(plan: SamplingPlan):
+    """Sampled people of the current draw's active selections who have no ticket yet: 未考. (A
+    person whose ticket was revoked is not "still to be ticketed": they are simply out.)"""
     from supervision.models import Person
 
     draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
@@ -152,6 +153,7 @@ def _untested_people(plan: SamplingPlan, ticketed: set[int]):
     else:
         # As sessions.tickets_issue picks them: the unit's current people in the assessed roles.
         people = Person.objects.filter(unit_id__in=active.values("unit_id"), left_on__isnull=True, role__in=plan.roles)
+    ticketed = Ticket.objects.filter(session__plan=plan).values("person_id")
     return list(people.exclude(pk__in=ticketed).select_related("unit__county").prefetch_related("unit__categories").order_by("unit_id", "role", "pk"))
 
 
@@ -191,7 +193,7 @@ def round_results(plan: SamplingPlan, *, now=None) -> RoundResults:
         else:
             outcome = ABSENT  # the session is over and they never started (closing marks it)
         add(PersonResult(ticket.number, name_mask(person.name), person.role, person.get_role_display(), person.unit_id, outcome, score), person.unit)
-    for person in _untested_people(plan, {t.person_id for t in tickets}):
+    for person in _untested_people(plan):
         add(PersonResult("", name_mask(person.name), person.role, person.get_role_display(), person.unit_id, PENDING, None), person.unit)
     unit_list = sorted(units.values(), key=lambda u: (u.county, u.name))
     has_results = any(p.score is not None for p in people)

@@ -20,6 +20,7 @@ class SamplingPlanForm(WagtailAdminModelForm):
             "jurisdiction", "year", "batch", "title", "include_licence", "include_ccc", "include_standard",
             "size_classes", "counties", "categories", "roles", "sampling_unit", "method", "stratify_by",
             "allocation", "sample_size", "sample_ratio_percent", "director_blueprint", "officer_blueprint",
+            "examiner_pool_widen", "examiner_pool_multiple",
         ]
         widgets = {"counties": forms.CheckboxSelectMultiple, "categories": forms.CheckboxSelectMultiple}
         # Results (issue 12): whether 缺考 counts as not passed in the rates. Kept on its own line.
@@ -47,16 +48,20 @@ class SamplingPlanForm(WagtailAdminModelForm):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = ExamSession
-        fields = ["name", "mode", "venue", "starts_at", "ends_at"]
+        fields = ["name", "mode", "venue", "starts_at", "ends_at", "latest_start_at"]
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "latest_start_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
             self.add_error("ends_at", _("A session ends after it starts."))
+        latest = cleaned.get("latest_start_at")
+        if latest and cleaned.get("starts_at") and cleaned.get("ends_at") and not cleaned["starts_at"] <= latest <= cleaned["ends_at"]:
+            self.add_error("latest_start_at", _("The latest start lies between the session's start and its end."))
         if cleaned.get("mode") == SessionMode.ONSITE and not cleaned.get("venue"):
             self.add_error("venue", _("An on-site session needs its venue."))
         return cleaned

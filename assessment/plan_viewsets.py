@@ -13,7 +13,7 @@ from supervision.scoping import staff_profile_of
 
 from .models import ConflictDeclaration, PlanStatus, SamplingPlan
 from .plan_forms import ConflictDeclarationForm, SamplingPlanForm, SessionForm
-from .services import sampling
+from .services import resits, sampling
 from .views import plans as plan_views
 
 
@@ -74,6 +74,7 @@ class PlanInspectView(console.ScopedInspectView):
             "selections": list(current.selections.select_related("unit", "person").order_by("position")) if current else [],
             "sessions": plan.sessions.prefetch_related("tickets__person__unit", "assignments__staff__user").order_by("starts_at"),
             "session_form": SessionForm(),
+            "resit_candidates": resits.resit_candidates(plan) if plan.status == PlanStatus.CLOSED else [],
             "is_editor": role in (StaffRole.OPERATOR, StaffRole.APPROVER, StaffRole.ADMIN),
             "is_approver": role in (StaffRole.APPROVER, StaffRole.ADMIN),
             "statuses": PlanStatus,
@@ -117,9 +118,14 @@ class SamplingPlanViewSet(console.ScopedModelViewSet):
             path("verify_draw.py", plan_views.verify_script_view, name="verify_script"),
             path("withdraw/<int:pk>/<int:selection_pk>/", plan_views.selection_withdraw_view, name="withdraw"),
             path("session/<int:pk>/", plan_views.session_create_view, name="session_create"),
+            path("resit/<int:pk>/", plan_views.resit_session_create_view, name="resit_create"),
             path("session/<int:pk>/<int:session_pk>/tickets/", plan_views.session_tickets_view, name="session_tickets"),
             path("session/<int:pk>/<int:session_pk>/examiners/", plan_views.session_examiners_view, name="session_examiners"),
+            path("session/<int:pk>/<int:session_pk>/examiner-frame/", plan_views.session_examiner_frame_view, name="session_examiner_frame"),
             path("session/<int:pk>/<int:session_pk>/roster/", plan_views.session_roster_view, name="session_roster"),
+            path("session/<int:pk>/<int:session_pk>/notices/", plan_views.session_notices_view, name="session_notices"),
+            path("session/<int:pk>/<int:session_pk>/notices/<int:notice_pk>/", plan_views.notice_print_view, name="notice_print"),
+            path("session/<int:pk>/<int:session_pk>/unit/<int:unit_pk>/reprint/", plan_views.unit_reprint_view, name="unit_reprint"),
             path("ticket/<int:pk>/<int:ticket_pk>/reissue/", plan_views.ticket_reissue_view, name="ticket_reissue"),
             path("session/<int:pk>/<int:session_pk>/board/", plan_views.session_board_view, name="session_board"),
             path("results/<int:pk>/", plan_views.plan_results_view, name="results"),

@@ -5,7 +5,8 @@
     python verify_draw.py FRAME.csv SEED --sizes STRATUM=N,STRATUM=N,...
 
 FRAME.csv is the published frame file: UTF-8, header "id,stratum", one row per eligible element,
-sorted by id. SEED is the seed entered at the public draw. The script prints the selected ids,
+sorted by id; any columns after those two only describe the element (the examiner frame's
+jurisdiction) and take no part in the draw. SEED is the seed entered at the public draw. The script prints the selected ids,
 one per line, in ticket order, exactly as the platform drew them; --tickets adds each ticket.
 
 The method is R. L. Rivest's consistent sampling (the `consistent_sampler` package): each id's
@@ -52,7 +53,7 @@ def frame_sha256(text: str) -> str:
 def read_frame(text: str) -> list[tuple[str, str]]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)
-    if header != FRAME_HEADER:
+    if header is None or header[:2] != FRAME_HEADER:
         raise ValueError('the frame file must start with the header "id,stratum"')
     rows = [(row[0], row[1] if len(row) > 1 else "") for row in reader if row]
     ids = [r[0] for r in rows]

@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -9,6 +11,12 @@ from .viewsets import AssessmentViewSetGroup
 def add_rounds_panel(request, panels):
     if request.user.has_perm("assessment.view_samplingplan"):
         panels.append(RoundsPanel(request))
+
+
+@hooks.register("insert_global_admin_js")
+def confirm_before_irreversible_actions():
+    """Forms with data-confirm ask before they are sent (static/js/confirm.js; no inline script)."""
+    return format_html('<script src="{}" defer></script>', static("js/confirm.js"))
 
 
 @hooks.register("register_admin_viewset")
@@ -29,6 +37,9 @@ def register_assessment_log_actions(actions):
         ("assessment.session_create", _("Create session"), _("Created an exam session")),
         ("assessment.tickets_issue", _("Issue tickets"), _("Issued admission tickets")),
         ("assessment.ticket_reissue", _("Reissue ticket"), _("Reissued an access code")),
+        ("assessment.resit_session_create", _("Create re-exam session"), _("Created a re-exam session")),
+        ("assessment.notices_reprint", _("Reprint notices"), _("Reprinted a unit's notice with new access codes")),
+        ("assessment.notices_print", _("Print notices again"), _("Printed a session's notices again")),
         ("assessment.ticket_unlock", _("Unlock ticket"), _("Unlocked a ticket locked by wrong access codes")),
         ("assessment.examiners_draw", _("Draw examiners"), _("Drew the examiners")),
         ("assessment.attempt_start_onsite", _("Start on site"), _("Started a candidate's attempt after checking identity")),

@@ -13,8 +13,22 @@ a bare Django view that upserts one row (the baseline, bench/exam_load_urls.py),
 each, interleaved in `--rounds` rounds; all three posted the same way (form body, cookies,
 X-CSRFToken header).
 
+One client address: gunicorn trusts 127.0.0.1 as its TLS proxy (TRUSTED_PROXIES=127.0.0.1) and
+every locust request, scenario and capacity run alike (the baseline too), carries
+`X-Forwarded-For: 203.0.113.7`, the exam room's NAT: the app sees all candidates as one address,
+so its per-address throttle applies to the whole room. Before the scenario (not timed), three wrong
+access codes are sent the same way for one spare ticket; the run then checks in its database that
+the LoginThrottle row of 203.0.113.7 counts exactly 3 failures and that there is no row for
+127.0.0.1 (the header was honoured), and again after the scenario (no failure was counted during
+it: no candidate was throttled, no scenario ticket has a failed login or a lock).
+
 Targets (issue): 2,000 candidates with zero errors and p95 under 300 ms on 2 cores (application,
 database and load generator together); start ≥ 50 % and save ≥ 80 % of the baseline's requests/s.
+Last full run (2026-12-02, defaults, all 2,000 from one address through the trusted-proxy header,
+on a machine shared with other test suites that took 0.9–1.2 of its 2 cores): 2,000 submitted with
+0 failed requests (met); p95 4.6–5.7 s per endpoint (missed: 280–353 ms in the first 30 s, then
+queues on all endpoints alike); start 565 vs 927 req/s = 61 % (met); save 709 req/s = 77 % (missed).
+The README has the tables and what was checked.
 
 Everything runs on 127.0.0.1 and stops by itself: its own database `zlaq_load` (PostgreSQL at
 127.0.0.1:5432, user postgres; dropped at the start and at the end; no other database is touched),
@@ -60,6 +74,9 @@ TARGET_CANDIDATES = 2000
 TARGET_P95_MS = 300.0
 TARGET_START_RATIO = 0.50
 TARGET_SAVE_RATIO = 0.80
+PROXY_ADDRESS = "127.0.0.1"  # gunicorn's TRUSTED_PROXIES: the load generator plays the TLS proxy
+CLIENT_ADDRESS = "203.0.113.7"  # X-Forwarded-For of every request: the exam room's NAT (documentation range)
+PROOF_TRIES = 3  # wrong codes sent for the spare ticket before the scenario
 
 SCENARIO_ORDER = [
     "GET /exam/ (entry)", "POST /exam/ (login)", "GET /exam/ticket/", "POST /exam/start/", "GET /exam/attempt/",
@@ -188,6 +205,45 @@ def logged_in_sessions(ticket_ids: list[int]) -> list[tuple[int, str, str]]:
         session.create()
         rows.append((ticket_id, session.session_key, get_random_string(32)))
     return rows
+
+
+def address_counts(spare_number: str, scenario_ids: list[int]) -> dict:
+    """What the database counted: failures per address (LoginThrottle), the spare ticket's failed
+    logins, and the scenario tickets' failed logins and locks."""
+    from django.db import connections
+    from django.db.models import Count, Q, Sum
+
+    from assessment.models import LoginThrottle, Ticket
+
+    throttles = dict(LoginThrottle.objects.values_list("address", "failures"))
+    spare = Ticket.objects.values_list("failed_logins", flat=True).get(number=spare_number)
+    scenario = Ticket.objects.filter(pk__in=scenario_ids).aggregate(
+        failed=Sum("failed_logins"), locked=Count("pk", filter=Q(locked_until__isnull=False)))
+    connections.close_all()
+    return {"throttles": throttles, "spare": spare, "scenario_failed": scenario["failed"] or 0,
+            "scenario_locked": scenario["locked"]}
+
+
+def address_problems(counts: dict) -> list[str]:
+    problems = []
+    if counts["throttles"].get(CLIENT_ADDRESS) != PROOF_TRIES:
+        problems.append(f"LoginThrottle {CLIENT_ADDRESS}: {counts['throttles'].get(CLIENT_ADDRESS)} failures, expected {PROOF_TRIES}")
+    if PROXY_ADDRESS in counts["throttles"]:
+        problems.append(f"a LoginThrottle row for the proxy {PROXY_ADDRESS}: the header was not honoured")
+    others = sorted(set(counts["throttles"]) - {CLIENT_ADDRESS, PROXY_ADDRESS})
+    if others:
+        problems.append(f"LoginThrottle rows for other addresses: {others}")
+    if counts["spare"] != PROOF_TRIES:
+        problems.append(f"the spare ticket counts {counts['spare']} failed logins, expected {PROOF_TRIES}")
+    if counts.get("scenario_failed") or counts.get("scenario_locked"):
+        problems.append(f"scenario tickets: {counts['scenario_failed']} failed logins, {counts['scenario_locked']} locked")
+    return problems
+
+
+def address_line(counts: dict) -> str:
+    rows = ", ".join(f"{a}: {n}" for a, n in sorted(counts["throttles"].items())) or "none"
+    return (f"LoginThrottle rows (address: failures) {rows}; spare ticket failed_logins {counts['spare']}; "
+            f"scenario tickets: {counts['scenario_failed']} failed logins in all, {counts['scenario_locked']} locked")
 
 
 def write_csv(path: Path, rows) -> None:
@@ -341,7 +397,8 @@ def run_locust(phase: str, user_class: str, env: dict, *, host: str, users: int,
         "--run-time", f"{run_time}s", "--host", host, "--stop-timeout", "5", "--only-summary", "--loglevel", "WARNING",
     ]
     log(f"  {phase}: " + shlex.join(command[1:]).replace(str(ROOT) + "/", ""))
-    child_env = {**env, **extra_env, "EXAM_LOAD_OUT": str(out), "EXAM_LOAD_USERS": str(users)}
+    child_env = {**env, **extra_env, "EXAM_LOAD_OUT": str(out), "EXAM_LOAD_USERS": str(users),
+                 "EXAM_LOAD_FORWARDED_FOR": CLIENT_ADDRESS}
     logfile = workdir / f"{phase}.locust.log"
     with open(logfile, "wb") as log_out:
         proc = subprocess.Popen(command, env=child_env, cwd=ROOT, stdout=log_out, stderr=subprocess.STDOUT,
@@ -535,6 +592,7 @@ def main() -> int:
         "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
+        "TRUSTED_PROXIES": PROXY_ADDRESS,  # the load generator stands for the TLS proxy (see CLIENT_ADDRESS)
         "EXAM_LOAD_STATIC_ROOT": str(static_root),
     }
     env.pop("REDIS_URL", None)
@@ -565,14 +623,16 @@ def main() -> int:
         log("collectstatic (into the run's temporary directory)")
         call_command("collectstatic", verbosity=0, interactive=False)
 
-        tickets_needed = max(args.candidates, args.start_pool, args.concurrency)
+        tickets_needed = max(args.candidates + 1, args.start_pool, args.concurrency)  # + 1: the spare ticket of the proof
         log(f"preparing {tickets_needed} tickets through the real services")
         t0 = time.monotonic()
         issued = prepare_candidates(tickets_needed)
         prepare_seconds = time.monotonic() - t0
         scenario_tickets = issued[: args.candidates]
         write_csv(workdir / "tickets.csv", [(i.ticket.number, i.access_code) for i in scenario_tickets])
+        spare_number = issued[args.candidates].ticket.number  # in no scenario candidate's hands
         log(f"  {len(issued)} tickets in {prepare_seconds:.0f} s")
+        from django.conf import settings
         from django.db import connections
 
         connections.close_all()
@@ -590,8 +650,23 @@ def main() -> int:
             f"http, STATIC_ROOT in /tmp and Django's ManifestStaticFilesStorage), DB_CONN_MAX_AGE={args.conn_max_age}, cache: "
             + (f"Redis (a private redis-server, REDIS_URL={env['REDIS_URL']})" if redis_proc else "local memory per process (no REDIS_URL)")
             + f", sessions: {args.session_engine or 'the project default (config.sessions: the database sessions, read in one statement)'}, "
+            f"TRUSTED_PROXIES={PROXY_ADDRESS} and every locust request with `X-Forwarded-For: {CLIENT_ADDRESS}` (all candidates "
+            f"one client address), EXAM_LOGIN_ADDRESS_FAILURES={settings.EXAM_LOGIN_ADDRESS_FAILURES}, "
+            f"EXAM_LOGIN_TICKET_FAILURES={settings.EXAM_LOGIN_TICKET_FAILURES}, "
             "LOG_LEVEL as production (INFO), gunicorn access log off."
         )
+
+        # The proof that the header is honoured, before and outside the timed phases: wrong codes
+        # for the spare ticket, posted as every other request is, counted against CLIENT_ADDRESS.
+        log(f"proof: {PROOF_TRIES} wrong access codes for spare ticket {spare_number} with X-Forwarded-For {CLIENT_ADDRESS}")
+        proof = run_locust("proof", "Proof", env, host=host, users=1, rate=1, run_time=60, workdir=workdir,
+                           extra_env={"EXAM_LOAD_PROOF_TICKET": spare_number, "EXAM_LOAD_PROOF_TRIES": str(PROOF_TRIES)})
+        addresses = {"before": address_counts(spare_number, [i.ticket.pk for i in scenario_tickets])}
+        problems = address_problems(addresses["before"])
+        if proof["state"]["completed"] != 1 or problems:
+            raise SystemExit("exam_load: the forwarded address was not counted as expected: "
+                             + "; ".join([*problems, *proof["errors"]]) + "\n" + address_line(addresses["before"]))
+        log("  " + address_line(addresses["before"]))
 
         results = {}
         cpu = {"app (gunicorn)": gunicorn_proc.pid, "cache (redis)": redis_proc.pid if redis_proc else None}
@@ -603,6 +678,8 @@ def main() -> int:
                 extra_env={"EXAM_LOAD_TICKETS": str(workdir / "tickets.csv"), "EXAM_LOAD_EXAM_SECONDS": str(exam_seconds),
                            "EXAM_LOAD_SAVE_EVERY": str(SAVE_EVERY)},
             )
+            addresses["after"] = address_counts(spare_number, [i.ticket.pk for i in scenario_tickets])
+            log("  after the scenario: " + address_line(addresses["after"]))
 
         # Capacity phases. The start pool must be tickets that have not started: the scenario's
         # attempts are deleted first (the benchmark's own database), and every ticket gets a
@@ -634,7 +711,7 @@ def main() -> int:
         print(quiet_note_capacity.replace("the measured phases", "the capacity run") + "\n")
         report(args, results, command_line, settings_note, exam_seconds, prepare_seconds, time.monotonic() - t_begin,
                gunicorn_tail)
-        return 0
+        return address_report(addresses)
     finally:
         stop_process(gunicorn_proc)
         stop_process(redis_proc)
@@ -647,6 +724,21 @@ def main() -> int:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def address_report(addresses: dict) -> int:
+    """The client-address check, printed after the targets; 1 (the exit status) when it failed."""
+    print(f"\n## One client address ({CLIENT_ADDRESS} via X-Forwarded-For from the trusted proxy {PROXY_ADDRESS})\n")
+    failed = False
+    for when, label in (("before", f"after {PROOF_TRIES} wrong codes for the spare ticket, before the scenario"),
+                        ("after", "after the scenario")):
+        if when not in addresses:
+            continue
+        problems = address_problems(addresses[when])
+        failed = failed or bool(problems)
+        print(f"- {'PASS' if not problems else 'FAIL'}: {label}: " + address_line(addresses[when])
+              + ("".join(f"; {p}" for p in problems)))
+    return 1 if failed else 0
 
 
 def timeline(result: dict, step: int) -> str:

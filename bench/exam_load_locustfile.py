@@ -16,6 +16,12 @@ JSON to $EXAM_LOAD_OUT when locust stops, so bench/exam_load.py computes its own
   start gave, as a browser sends it). Interleaving the three makes a
   change in background load on a shared machine hit all three alike. All three send the same kind
   of request: a form body, cookies, an X-CSRFToken header; only the path differs.
+- Proof (before the scenario, not timed): three wrong access codes for one spare ticket
+  ($EXAM_LOAD_PROOF_TICKET), so that bench/exam_load.py can check in the database that the app
+  counted them against the forwarded address.
+
+Every request of every class carries `X-Forwarded-For: $EXAM_LOAD_FORWARDED_FOR` (the exam room's
+NAT address; gunicorn trusts 127.0.0.1 as its proxy), so the app sees all candidates as one client.
 """
 
 if __name__ == "__main__":  # pragma: no cover
@@ -38,6 +44,7 @@ OUT = os.environ.get("EXAM_LOAD_OUT", "/tmp/exam_load_out.json")
 EXAM_SECONDS = float(os.environ.get("EXAM_LOAD_EXAM_SECONDS", "60"))
 SAVE_EVERY = float(os.environ.get("EXAM_LOAD_SAVE_EVERY", "15"))
 USERS = int(os.environ.get("EXAM_LOAD_USERS", "1"))
+FORWARDED_FOR = os.environ.get("EXAM_LOAD_FORWARDED_FOR", "")
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -119,10 +126,18 @@ def _expect(response, *, status, location=None, contains=None):
 # ---------------------------------------------------------------------------------- the scenario
 
 
-class Candidate(FastHttpUser):
+class ExamRoomUser(FastHttpUser):
+    """Behind the exam room's NAT and the site's TLS proxy: every request names the room's one
+    address in X-Forwarded-For (merged into each request's own headers)."""
+
+    abstract = True
     wait_time = constant(0)
     network_timeout = 120.0
     connection_timeout = 120.0
+    default_headers = {"X-Forwarded-For": FORWARDED_FOR} if FORWARDED_FOR else None
+
+
+class Candidate(ExamRoomUser):
 
     def on_start(self):
         self.ticket = next(TICKETS, None)
@@ -239,15 +254,35 @@ def _started(r):
     return None
 
 
-class Capacity(FastHttpUser):
+class Proof(ExamRoomUser):
+    """Three wrong access codes for the spare ticket $EXAM_LOAD_PROOF_TICKET (each answered 400),
+    then locust quits. Not timed: bench/exam_load.py only checks what the database counted."""
+
+    @task
+    def wrong_codes(self):
+        number = os.environ["EXAM_LOAD_PROOF_TICKET"]
+        try:
+            for _ in range(int(os.environ.get("EXAM_LOAD_PROOF_TRIES", "3"))):
+                with self.client.get("/exam/", name="proof: GET /exam/", catch_response=True) as r:
+                    _expect(r, status=200, contains="csrfmiddlewaretoken")
+                    token = TOKEN_RE.search(r.text).group(1)
+                with self.client.post("/exam/", name="proof: POST /exam/ (wrong code)", headers=FORM, catch_response=True,
+                                      data=urlencode({"csrfmiddlewaretoken": token, "ticket_number": number,
+                                                      "access_code": "WRONG234"}), allow_redirects=False) as r:
+                    _expect(r, status=400)
+            state["completed"] += 1
+        except FlowError as error:
+            _flow_failed(str(error))
+            state["failed"] += 1
+        _quit_soon(self.environment)
+        _idle()
+
+
+class Capacity(ExamRoomUser):
     """Closed loop, no think time. In the baseline slots it posts the bare view; in the start slots
     it starts the next logged-in ticket of the pool; in the save slots it saves answers on the last
     attempt it started. Every request: a form body, cookies (csrftoken, and sessionid for the exam),
-    an X-CSRFToken header, no redirect followed."""
-
-    wait_time = constant(0)
-    network_timeout = 120.0
-    connection_timeout = 120.0
+    an X-CSRFToken header, X-Forwarded-For, no redirect followed."""
 
     def on_start(self):
         self.key = next(_keys)

@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Publishing")
+
+    def ready(self):
+        _wagtail_exports_formula_safe()
+
+
+def _wagtail_exports_formula_safe():
+    """Wagtail's own spreadsheet exports (site history, reports, snippet listings) turn xlsx
+    formulas back into text but write csv cells as they are: a unit named `=HYPERLINK(...)` would
+    run in a spreadsheet. Every csv value goes through the same neutralise() as our exports."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    from supervision.exports import neutralise
+
+    if getattr(SpreadsheetExportMixin, "_zl_formula_safe", False):
+        return
+    original = SpreadsheetExportMixin.preprocess_field_value
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise(original(self, field, value, export_format))
+
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
+    SpreadsheetExportMixin._zl_formula_safe = True

@@ -1,5 +1,5 @@
 from django.db import models
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -94,6 +94,15 @@ class ResultsPage(RoutablePageMixin, Page):
         # Wagtail page paths allow no dot, so the file name comes in Content-Disposition.
         response = HttpResponse(self.snapshot.get("frame_csv", ""), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="frame-{self.slug}.csv"'
+        return response
+
+    @path("examiners/<int:session_pk>/")
+    def examiner_frame_file(self, request, session_pk: int):
+        frame = next((f for f in self.snapshot.get("examiner_frames", []) if f["session"] == session_pk), None)
+        if frame is None:
+            raise Http404
+        response = HttpResponse(frame["csv"], content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="examiners-{self.slug}-{session_pk}.csv"'
         return response
 
     @path("verify-draw/")

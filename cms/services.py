@@ -5,6 +5,8 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from assessment import verify_draw
+
 from .models import HomePage
 
 HOME_TITLE = "工业产品质量安全监管信息公开"
@@ -108,7 +110,21 @@ def results_snapshot(plan) -> dict:
             "redraw_reasons": [d.reason for d in plan.draws.exclude(reason="").order_by("drawn_at")],
         },
         "frame_csv": draw.frame.csv_text if draw else "",
+        "examiner_frames": examiner_frames_snapshot(plan),
     }
+
+
+def examiner_frames_snapshot(plan) -> list[dict]:
+    """Each session's examiner frame as published beside the unit frame: the file, its hash, its
+    pool and how many were drawn, so anyone can re-run the second random with the same seed."""
+    return [
+        {
+            "session": session.pk, "name": session.name, "sha256": session.examiner_frame_sha256,
+            "size": len(verify_draw.read_frame(session.examiner_frame_csv)), "drawn": len(session.assignments.all()),
+            "pool": session.examiner_pool, "csv": session.examiner_frame_csv,
+        }
+        for session in plan.sessions.exclude(examiner_frame_sha256="").prefetch_related("assignments").order_by("starts_at", "pk")
+    ]
 
 
 RECTIFICATION_LABELS = {"rectifying": "整改中", "rectified": "已整改", "penalised": "已处罚"}

@@ -26,12 +26,17 @@ def _current_keys() -> tuple[Fernet, bytes]:
     return _keys(settings.FIELD_ENCRYPTION_KEY)
 
 
-def id_number_encrypt(id_number: str) -> str:
-    return _current_keys()[0].encrypt(id_number.encode()).decode()
+def text_encrypt(text: str) -> str:
+    """Fernet under FIELD_ENCRYPTION_KEY: ID numbers, and access codes kept for reprinting."""
+    return _current_keys()[0].encrypt(text.encode()).decode()
 
 
-def id_number_decrypt(token: str) -> str:
+def text_decrypt(token: str) -> str:
     return _current_keys()[0].decrypt(token.encode()).decode()
+
+
+id_number_encrypt = text_encrypt
+id_number_decrypt = text_decrypt
 
 
 def id_number_hash(id_number: str) -> str:

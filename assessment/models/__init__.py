@@ -16,6 +16,7 @@ from .sampling import (
     Draw,
     DrawSelection,
     ExaminerAssignment,
+    ExaminerPool,
     ExamSession,
     Frame,
     LoginThrottle,
@@ -31,7 +32,7 @@ from .sampling import (
 
 __all__ = [
     "Attempt", "AttemptAnswer", "AttemptStatus", "FinishedBy",
-    "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExamSession", "Frame", "LoginThrottle", "NoticePrint",
+    "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExaminerPool", "ExamSession", "Frame", "LoginThrottle", "NoticePrint",
     "PlanStatus", "SamplingMethod", "SamplingPlan", "SamplingUnit", "SessionMode", "Stratification", "Ticket",
     "Blueprint", "BlueprintCell", "Difficulty", "KnowledgeArea", "Mastery", "MultiScoring", "Question",
     "QuestionStatus", "QuestionType", "QuestionVersion", "RoleScope",

@@ -1,3 +1,6 @@
+import csv
+import io
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -191,6 +194,14 @@ class SessionMode(models.TextChoices):
     ONSITE = "onsite", _("On site")
 
 
+class ExaminerPool(models.TextChoices):
+    """Where a session's examiners were drawn from: the bureau's own staff, or (a small bureau)
+    also the enforcement staff of the city's other counties (执法检查人员名录库)."""
+
+    OWN = "own", _("Own bureau")
+    CITY = "city", _("Own bureau and the city's other counties")
+
+
 class ExamSession(models.Model):
     """考试场次: when and where sampled people sit the assessment, and the examiners drawn for it."""
 
@@ -202,6 +213,9 @@ class ExamSession(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     # Latecomers: no new attempt starts after this moment (e.g. 30 minutes after the start), the
     # way an exam room bars late arrivals; empty means until the end.
+    # 补考: a re-exam after the round closed, for the persons who failed or were absent (Order 75
+    # Art. 15 ¶3); its sittings settle the units' orders and never change the round's statistics.
+    is_resit = models.BooleanField(_("re-exam session"), default=False)
     latest_start_at = models.DateTimeField(_("latest start"), null=True, blank=True, help_text=_("No one may start after this time; empty: until the session ends."))
     # The examiner draw's frame: the eligible staff after recusal as a canonical CSV and its hash,
     # published with the round like the unit frame so that anyone can re-run the draw.
@@ -225,6 +239,17 @@ class ExamSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.starts_at:%Y-%m-%d %H:%M}）"
+
+    @property
+    def examiner_pool(self) -> str:
+        """The pool the examiner frame was built from, read off the frame itself ("" before the draw)."""
+        if not self.examiner_frame_csv:
+            return ""
+        rows = csv.DictReader(io.StringIO(self.examiner_frame_csv))
+        return ExaminerPool.CITY if any(row.get("pool") == ExaminerPool.CITY for row in rows) else ExaminerPool.OWN
+
+    def get_examiner_pool_display(self) -> str:
+        return ExaminerPool(self.examiner_pool).label if self.examiner_pool else ""
 
 
 class ExaminerAssignment(models.Model):

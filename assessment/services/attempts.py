@@ -76,8 +76,15 @@ class PaperFactory:
         return blueprint, paper.as_json()
 
 
-def attempt_window_open(ticket: Ticket, now: datetime) -> bool:
-    return ticket.session.starts_at <= now < ticket.session.ends_at
+def attempt_window_open(ticket: Ticket, now: datetime, *, first_sitting: bool = True) -> bool:
+    """A sitting may start from the session's start until its end, and a first sitting no later
+    than the session's latest start (inclusive, to the second) when one is set: the exam room's
+    bar on latecomers. A re-sit granted by the examiners is not a late arrival."""
+    return window_open(ticket.session.starts_at, ticket.session.ends_at, ticket.session.latest_start_at if first_sitting else None, now)
+
+
+def window_open(starts_at: datetime, ends_at: datetime, latest_start_at: datetime | None, now: datetime) -> bool:
+    return starts_at <= now < ends_at and (latest_start_at is None or now <= latest_start_at)
 
 
 def _grace_end(attempt: Attempt) -> datetime:
@@ -108,7 +115,8 @@ def _first_sitting_insert(*, ticket_id: int, now: datetime) -> Attempt | None:
     attempt_table, blueprint_table = Attempt._meta.db_table, Blueprint._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.blueprint_id, t.paper, t.extra_minutes, t.absent_marked_at, s.starts_at, s.ends_at, b.time_limit_minutes, "
+            f"SELECT t.blueprint_id, t.paper, t.extra_minutes, t.absent_marked_at, t.revoked_at, s.starts_at, s.ends_at, s.latest_start_at, "
+            f"b.time_limit_minutes, "
             f"EXISTS (SELECT 1 FROM {attempt_table} a WHERE a.ticket_id = t.id) "
             f"FROM {ticket_table} t JOIN {session_table} s ON s.id = t.session_id JOIN {blueprint_table} b ON b.id = t.blueprint_id "
             f"WHERE t.id = %s",
@@ -117,9 +125,9 @@ def _first_sitting_insert(*, ticket_id: int, now: datetime) -> Attempt | None:
         row = cursor.fetchone()
         if row is None:
             return None
-        blueprint_id, paper_text, extra_minutes, absent, starts_at, ends_at, limit_minutes, has_attempt = row
-        starts_at, ends_at = _db_datetime(starts_at), _db_datetime(ends_at)
-        if paper_text is None or absent is not None or has_attempt or not starts_at <= now < ends_at:
+        blueprint_id, paper_text, extra_minutes, absent, revoked, starts_at, ends_at, latest_start, limit_minutes, has_attempt = row
+        starts_at, ends_at, latest_start = _db_datetime(starts_at), _db_datetime(ends_at), _db_datetime(latest_start)
+        if paper_text is None or absent is not None or revoked is not None or has_attempt or not window_open(starts_at, ends_at, latest_start, now):
             return None
         deadline = min(now + timedelta(minutes=limit_minutes + extra_minutes), ends_at)
         adapt = connection.ops.adapt_datetimefield_value
@@ -129,7 +137,7 @@ def _first_sitting_insert(*, ticket_id: int, now: datetime) -> Attempt | None:
         cursor.execute(
             f"INSERT INTO {attempt_table} (ticket_id, sequence, blueprint_id, paper, started_at, deadline, status, "
             f"finished_by, started_by_examiner, save_pass_key) "
-            f"SELECT id, 1, blueprint_id, paper, %s, %s, %s, '', %s, %s FROM {ticket_table} WHERE id = %s AND absent_marked_at IS NULL "
+            f"SELECT id, 1, blueprint_id, paper, %s, %s, %s, '', %s, %s FROM {ticket_table} WHERE id = %s AND absent_marked_at IS NULL AND revoked_at IS NULL "
             f"ON CONFLICT DO NOTHING RETURNING id",
             [adapt(now), adapt(deadline), AttemptStatus.IN_PROGRESS, False, save_pass_key, ticket_id],
         )
@@ -166,11 +174,15 @@ def _attempt_start_checked(*, ticket: Ticket, now: datetime, examiner) -> Attemp
         return latest
     if latest is not None and latest.sequence >= ticket.sittings_allowed:
         return latest
+    if ticket.revoked_at:
+        raise ValidationError(_("This ticket was revoked: the unit was withdrawn from the assessment."))
     if ticket.absent_marked_at:
         raise ValidationError(_("This ticket was marked absent; ask the examiners."))
-    if not attempt_window_open(ticket, now):
-        raise ValidationError(_("The session is not open now."))
     sequence = (latest.sequence + 1) if latest else 1
+    if not attempt_window_open(ticket, now, first_sitting=sequence == 1):
+        if sequence == 1 and ticket.session.latest_start_at and ticket.session.starts_at <= now < ticket.session.ends_at:
+            raise ValidationError(_("The latest start of this session has passed; no new attempt can start."))
+        raise ValidationError(_("The session is not open now."))
     plan = ticket.session.plan
     if sequence == 1 and ticket.paper:
         blueprint, paper = ticket_blueprint(ticket), ticket.paper
@@ -378,10 +390,13 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None, by: str = F
     grade = attempt_grade(attempt)
     attempt.status = AttemptStatus.SUBMITTED
     attempt.submitted_at = attempt.deadline if late else min(now, attempt.deadline + timedelta(seconds=GRACE_SECONDS))
-    attempt.finished_by = FinishedBy.DEADLINE if (late or by == FinishedBy.DEADLINE) else FinishedBy.CANDIDATE
+    if by == FinishedBy.WITHDRAWN:
+        attempt.submitted_at, attempt.finished_by = now, FinishedBy.WITHDRAWN
+    else:
+        attempt.finished_by = FinishedBy.DEADLINE if (late or by == FinishedBy.DEADLINE) else FinishedBy.CANDIDATE
     attempt.score, attempt.max_score, attempt.passed = grade.score, grade.max_score, grade.passed
     attempt.save(update_fields=["status", "submitted_at", "finished_by", "score", "max_score", "passed"])
-    if attempt.sequence > 1:
+    if by != FinishedBy.WITHDRAWN and (attempt.sequence > 1 or ExamSession.objects.filter(tickets__pk=attempt.ticket_id, is_resit=True).exists()):
         from .results import resit_report
 
         resit_report(attempt)

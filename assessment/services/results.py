@@ -127,7 +127,9 @@ def _latest_attempts(plan: SamplingPlan) -> dict[int, Attempt]:
     """The latest submitted attempt per ticket. Attempts closed when their unit was withdrawn
     count for nothing, nor do revoked tickets'."""
     latest: dict[int, Attempt] = {}
-    attempts = (Attempt.objects.filter(ticket__session__plan=plan, status=AttemptStatus.SUBMITTED, ticket__revoked_at__isnull=True)
+    # The round's statistics are its first sittings: re-exam sessions after the close settle orders only.
+    attempts = (Attempt.objects.filter(ticket__session__plan=plan, ticket__session__is_resit=False, status=AttemptStatus.SUBMITTED,
+                                       ticket__revoked_at__isnull=True)
                 .exclude(finished_by=FinishedBy.WITHDRAWN).select_related("blueprint").order_by("sequence"))
     for attempt in attempts:
         latest[attempt.ticket_id] = attempt
@@ -135,8 +137,10 @@ def _latest_attempts(plan: SamplingPlan) -> dict[int, Attempt]:
 
 
 def counted_tickets(plan: SamplingPlan):
-    """The plan's tickets that count in results: not revoked, and not of a withdrawn selection."""
-    return Ticket.objects.filter(Q(selection__isnull=True) | Q(selection__withdrawn_reason=""), session__plan=plan, revoked_at__isnull=True)
+    """The plan's tickets that count in results: first-round (not re-exam) tickets, not revoked,
+    and not of a withdrawn selection."""
+    return Ticket.objects.filter(Q(selection__isnull=True) | Q(selection__withdrawn_reason=""), session__plan=plan,
+                                 session__is_resit=False, revoked_at__isnull=True)
 
 
 def _untested_people(plan: SamplingPlan):
@@ -167,7 +171,7 @@ def round_results(plan: SamplingPlan, *, now=None) -> RoundResults:
     counts_absent = plan.absent_counts_as_failed
     tickets = list(counted_tickets(plan).select_related("session", "person__unit__county").prefetch_related("person__unit__categories").order_by("number"))
     latest = _latest_attempts(plan)
-    open_attempts = set(Attempt.objects.filter(ticket__session__plan=plan, status=AttemptStatus.IN_PROGRESS).values_list("ticket_id", flat=True))
+    open_attempts = set(Attempt.objects.filter(ticket__session__plan=plan, ticket__session__is_resit=False, status=AttemptStatus.IN_PROGRESS).values_list("ticket_id", flat=True))
     units: dict[int, UnitResult] = {}
     people: list[PersonResult] = []
     pass_mark = 90
@@ -402,17 +406,19 @@ def rectification_orders_issue(*, actor, plan: SamplingPlan, deadline_days: int 
 
 
 def resit_report(attempt: Attempt) -> None:
-    """After a re-sit is graded: if every sampled person of the unit has now passed, tell the
-    register, so the unit's order can close. Revoked tickets and withdrawn selections count for
-    nothing here either."""
+    """After a re-sit (a further sitting on the ticket, or a re-exam session) is graded: if every
+    person of the unit in the round has now passed, tell the register, so the unit's order can
+    close (Order 75 Art. 15 ¶3)."""
     from supervision.services.enforcement import order_record_resit
 
-    ticket = attempt.ticket
+    from .resits import person_outcomes
+
+    ticket = Ticket.objects.select_related("session__plan", "person").get(pk=attempt.ticket_id)
     plan = ticket.session.plan
     unit_id = ticket.person.unit_id
-    latest = _latest_attempts(plan)
-    unit_tickets = counted_tickets(plan).filter(person__unit_id=unit_id).values_list("pk", flat=True)
-    passed = all(latest.get(pk) is not None and latest[pk].passed for pk in unit_tickets)
+    of_unit = set(Ticket.objects.filter(session__plan=plan, person__unit_id=unit_id).values_list("person_id", flat=True))
+    outcomes = person_outcomes(plan)
+    passed = all(outcomes.get(pid) == "passed" for pid in of_unit if pid in outcomes)
     order_record_resit(unit_id=unit_id, source_id=plan.pk, passed=passed)
 
 

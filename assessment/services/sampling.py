@@ -309,6 +309,7 @@ def draw_extend(*, actor, draw: Draw, withdraw: DrawSelection, reason: str) -> D
         raise ValidationError(_("The stratum has no element left to take."))
     withdraw.withdrawn_reason = reason.strip()[:200]
     withdraw.save(update_fields=["withdrawn_reason"])
+    revoked = tickets_revoke(selection=withdraw, reason=withdraw.withdrawn_reason)
     element = _elements_by_id(draw.plan)[nxt[1]]
     selection = DrawSelection.objects.create(
         draw=draw, position=draw.selections.count() + 1, element_id=nxt[1], stratum=nxt[2], ticket=nxt[0],
@@ -316,8 +317,25 @@ def draw_extend(*, actor, draw: Draw, withdraw: DrawSelection, reason: str) -> D
     )
     log(instance=draw.plan, action="assessment.draw_extend", user=actor, data={
         "draw": draw.pk, "withdrawn": withdraw.element_id, "reason": withdraw.withdrawn_reason, "added": selection.element_id,
+        "revoked_tickets": revoked,
     })
     return selection
+
+
+def tickets_revoke(*, selection: DrawSelection, reason: str, now=None) -> list[str]:
+    """A withdrawn selection's tickets stop working at once: they log in no more, count in no
+    result, and an attempt already started is closed as it stood (kept, marked WITHDRAWN)."""
+    from ..models import Attempt, AttemptStatus, FinishedBy, Ticket
+    from .attempts import attempt_submit, save_passes_revoke
+
+    now = now or timezone.now()
+    tickets = list(Ticket.objects.select_for_update().filter(selection=selection, revoked_at__isnull=True))
+    for ticket in tickets:
+        Ticket.objects.filter(pk=ticket.pk).update(revoked_at=now, revoked_reason=reason[:200])
+        save_passes_revoke(ticket_id=ticket.pk)
+        for attempt in Attempt.objects.filter(ticket=ticket, status=AttemptStatus.IN_PROGRESS):
+            attempt_submit(attempt=attempt, now=now, by=FinishedBy.WITHDRAWN)
+    return [ticket.number for ticket in tickets]
 
 
 def draw_verify(draw: Draw) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
+import io
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,16 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from supervision.models import Person, StaffProfile
-from supervision.scoping import user_can_edit
+from supervision.models import Jurisdiction, JurisdictionLevel, Person, ProductionUnit, StaffProfile
+from supervision.personal_data import text_decrypt, text_encrypt
+from supervision.scoping import staff_profile_of, user_can_edit
 
 from .. import verify_draw
 from ..models import (
     ConflictDeclaration,
     DrawSelection,
     ExaminerAssignment,
+    ExaminerPool,
     ExamSession,
     LoginThrottle,
+    NoticePrint,
     PlanStatus,
     SamplingPlan,
     SamplingUnit,
@@ -37,6 +43,8 @@ MIN_EXAMINERS = 2
 # No 0/O, 1/I/L: a code read off paper is typed right.
 ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 ACCESS_CODE_LENGTH = 8
+# The examiner frame: verify_draw's two columns, then where each examiner comes from.
+EXAMINER_FRAME_HEADER = [*verify_draw.FRAME_HEADER, "pool", "jurisdiction_code", "jurisdiction"]
 
 
 def _require_editor(actor) -> None:
@@ -45,14 +53,17 @@ def _require_editor(actor) -> None:
 
 
 @transaction.atomic
-def session_create(*, actor, plan: SamplingPlan, name: str, mode: str, venue: str, starts_at, ends_at) -> ExamSession:
+def session_create(*, actor, plan: SamplingPlan, name: str, mode: str, venue: str, starts_at, ends_at, latest_start_at=None) -> ExamSession:
     _require_editor(actor)
     plan = SamplingPlan.objects.get(pk=plan.pk)
     if plan.status not in (PlanStatus.DRAWN,):
         raise ValidationError(_("Sessions are set up after the draw."))
     if ends_at <= starts_at:
         raise ValidationError(_("A session ends after it starts."))
-    session = ExamSession.objects.create(plan=plan, name=name, mode=mode, venue=venue, starts_at=starts_at, ends_at=ends_at)
+    if latest_start_at is not None and not starts_at <= latest_start_at <= ends_at:
+        raise ValidationError(_("The latest start lies between the session's start and its end."))
+    session = ExamSession.objects.create(plan=plan, name=name, mode=mode, venue=venue, starts_at=starts_at, ends_at=ends_at,
+                                         latest_start_at=latest_start_at)
     log(instance=plan, action="assessment.session_create", user=actor, data={"session": session.pk, "name": name})
     return session
 
@@ -139,6 +150,9 @@ def ticket_login(*, number: str, code: str, address: str, now: datetime | None =
         if ticket is not None:
             _ticket_failure_record(ticket, now)
         raise LoginRefused(_("The ticket number or access code is wrong. Please check your assessment notice."))
+    if ticket.revoked_at:
+        # Only after the right code: a wrong guess learns nothing about the ticket.
+        raise LoginRefused(_("This ticket was revoked: your unit was withdrawn from this assessment. Nothing more is needed from you."))
     if ticket.failed_logins:
         Ticket.objects.filter(pk=ticket.pk).update(failed_logins=0, locked_until=None)
     return ticket
@@ -208,21 +222,115 @@ def tickets_issue(*, actor, session: ExamSession, selections: list[DrawSelection
             ticket.save()
             already.add(person.pk)
             issued.append(IssuedTicket(ticket, code))
+    if issued:
+        notice_print_record(actor=actor, session=session, issued=issued, replaces_earlier=False)
     log(instance=plan, action="assessment.tickets_issue", user=actor, data={"session": session.pk, "tickets": [t.ticket.number for t in issued]})
     return issued
 
 
-@transaction.atomic
-def ticket_reissue(*, actor, ticket: Ticket) -> IssuedTicket:
-    """A new access code; the old one stops working at once."""
-    _require_editor(actor)
+def _code_replace(actor, ticket: Ticket, now: datetime) -> IssuedTicket:
     code = _new_code()
     ticket.access_code_hash = access_code_hash(ticket.number, code)
-    ticket.issued_at = timezone.now()
+    ticket.issued_at = now
     ticket.issued_by = actor
-    ticket.save(update_fields=["access_code_hash", "issued_at", "issued_by"])
-    log(instance=ticket.session.plan, action="assessment.ticket_reissue", user=actor, data={"ticket": ticket.number})
+    # A new notice is a fresh start: earlier wrong codes were typed against the old one.
+    ticket.failed_logins = 0
+    ticket.locked_until = None
+    ticket.save(update_fields=["access_code_hash", "issued_at", "issued_by", "failed_logins", "locked_until"])
     return IssuedTicket(ticket, code)
+
+
+def _reprint_allowed(session: ExamSession, now: datetime) -> None:
+    if now >= session.ends_at:
+        raise ValidationError(_("The session has ended; its notices can no longer be printed."))
+
+
+@transaction.atomic
+def ticket_reissue(*, actor, ticket: Ticket) -> IssuedTicket:
+    """A new access code for one ticket; the old one stops working at once."""
+    _require_editor(actor)
+    ticket = Ticket.objects.select_for_update().select_related("session__plan", "person__unit").get(pk=ticket.pk)
+    now = timezone.now()
+    _reprint_allowed(ticket.session, now)
+    if ticket.revoked_at:
+        raise ValidationError(_("This ticket was revoked when its unit was withdrawn."))
+    issued = _code_replace(actor, ticket, now)
+    notice = notice_print_record(actor=actor, session=ticket.session, issued=[issued], replaces_earlier=True)
+    log(instance=ticket.session.plan, action="assessment.ticket_reissue", user=actor, data={"ticket": ticket.number, "notice": notice.pk})
+    return issued
+
+
+@transaction.atomic
+def unit_notices_reprint(*, actor, session: ExamSession, unit: ProductionUnit) -> NoticePrint:
+    """Reprint a unit's notice for a session (a printer jam, a lost sheet): every live ticket of
+    the unit gets a new access code, the old ones stop working at once, and the new notice says
+    that it replaces the earlier one."""
+    _require_editor(actor)
+    now = timezone.now()
+    session = ExamSession.objects.select_related("plan").get(pk=session.pk)
+    _reprint_allowed(session, now)
+    tickets = list(
+        Ticket.objects.select_for_update(of=("self",)).select_related("person__unit")
+        .filter(session=session, person__unit=unit, revoked_at__isnull=True).order_by("number")
+    )
+    if not tickets:
+        raise ValidationError(_("This unit has no live ticket in this session."))
+    issued = [_code_replace(actor, ticket, now) for ticket in tickets]
+    notice = notice_print_record(actor=actor, session=session, issued=issued, replaces_earlier=True)
+    log(instance=session.plan, action="assessment.notices_reprint", user=actor, data={
+        "session": session.pk, "unit": unit.pk, "tickets": [t.number for t in tickets], "notice": notice.pk,
+    })
+    return notice
+
+
+def notice_print_record(*, actor, session: ExamSession, issued: list[IssuedTicket], replaces_earlier: bool) -> NoticePrint:
+    """Keep the codes just made, encrypted, so that the notices can be printed again until the
+    session ends (the page is a GET, not the answer to the POST that made them)."""
+    codes = {str(item.ticket.pk): item.access_code for item in issued}
+    notice = NoticePrint.objects.create(
+        session=session, codes_encrypted=text_encrypt(json.dumps(codes)), replaces_earlier=replaces_earlier, created_by=actor,
+    )
+    notice.tickets.set([item.ticket for item in issued])
+    return notice
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    ticket: Ticket
+    access_code: str | None  # None: no printable code kept (issued before codes were kept, or erased)
+    replaces_earlier: bool
+    printed_at: datetime | None
+
+
+def notice_lines(session: ExamSession, *, notice: NoticePrint | None = None, now: datetime | None = None) -> list[NoticeLine]:
+    """The codes to print: those of one printing, or (notice=None) every live ticket of the session
+    with its latest code. Codes are never shown once the session has ended."""
+    now = now or timezone.now()
+    prints = [notice] if notice is not None else list(session.notice_prints.order_by("created_at", "pk"))
+    latest: dict[int, tuple[str, NoticePrint]] = {}
+    if now < session.ends_at:
+        for item in prints:
+            if not item.codes_encrypted:
+                continue
+            for ticket_pk, code in json.loads(text_decrypt(item.codes_encrypted)).items():
+                latest[int(ticket_pk)] = (code, item)
+    tickets = Ticket.objects.filter(session=session, revoked_at__isnull=True).select_related("person__unit").order_by("person__unit__name", "person__unit_id", "number")
+    if notice is not None:
+        tickets = tickets.filter(pk__in=notice.tickets.values("pk"))
+    lines = []
+    for ticket in tickets:
+        code, item = latest.get(ticket.pk, (None, None))
+        # A code printed earlier is stale if the ticket got a new one since (its issued_at moved on).
+        if item is not None and notice is not None and ticket.issued_at > item.created_at:
+            code = None
+        lines.append(NoticeLine(ticket, code, bool(item and item.replaces_earlier), item.created_at if item else None))
+    return lines
+
+
+def notice_codes_erase(now: datetime | None = None) -> int:
+    """After a session ends its kept access codes are erased: nothing can log in with them anyway."""
+    now = now or timezone.now()
+    return NoticePrint.objects.filter(session__ends_at__lte=now).exclude(codes_encrypted="").update(codes_encrypted="")
 
 
 def _recused(session: ExamSession, candidates: list[StaffProfile]) -> set[int]:
@@ -247,10 +355,52 @@ def _recused(session: ExamSession, candidates: list[StaffProfile]) -> set[int]:
     return recused
 
 
+def _city_of(jurisdiction: Jurisdiction) -> Jurisdiction | None:
+    """The city above a county bureau; None for a city or province plan (nothing wider) and for
+    a county directly under a province."""
+    if jurisdiction.level != JurisdictionLevel.COUNTY:
+        return None
+    parent = jurisdiction.get_parent()
+    return parent if parent is not None and parent.level == JurisdictionLevel.CITY else None
+
+
+def _examiner_candidates(plan: SamplingPlan, *, pool: str, exclude_pk: int | None) -> list[StaffProfile]:
+    """Staff who can examine in the plan's own subtree, or in the other counties of its city."""
+    if pool == ExaminerPool.OWN:
+        staff = StaffProfile.objects.filter(jurisdiction__path__startswith=plan.jurisdiction.path)
+    else:
+        city = _city_of(plan.jurisdiction)
+        if city is None:
+            return []
+        staff = StaffProfile.objects.filter(
+            jurisdiction__path__startswith=city.path, jurisdiction__level=JurisdictionLevel.COUNTY,
+        ).exclude(jurisdiction__path__startswith=plan.jurisdiction.path)
+    return list(staff.filter(can_examine=True).exclude(pk=exclude_pk).select_related("jurisdiction"))
+
+
+def examiner_frame_csv(session: ExamSession, pools: dict[str, list[StaffProfile]]) -> str:
+    """The examiner frame as published: verify_draw's header "id,stratum" (one stratum, ""), then
+    where each examiner comes from. Ids and bureaus only: no names, as on the public page."""
+    rows = sorted(
+        (f"examiner:{session.pk}:{s.pk}", "", pool, s.jurisdiction.code, s.jurisdiction.name)
+        for pool, staff in pools.items() for s in staff
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EXAMINER_FRAME_HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
 @transaction.atomic
 def examiners_draw(*, actor, session: ExamSession, count: int = MIN_EXAMINERS) -> list[ExaminerAssignment]:
     """The second random: examiners drawn from the staff who can examine, with the plan's public
-    seed and the same consistent sampler (ids "examiner:<session>:<staff>"), after recusal."""
+    seed and the same consistent sampler (ids "examiner:<session>:<staff>"), after recusal.
+
+    The person running the draw is never in it. When the bureau's eligible staff are fewer than
+    `plan.examiner_pool_multiple` times `count`, and the plan allows it, the city's other counties'
+    staff join the pool (recused the same way). The frame is stored and hashed on the session
+    before the draw, and the draw is made from that very file, so the public can re-run it."""
     _require_editor(actor)
     session = ExamSession.objects.select_for_update(of=("self",)).select_related("plan__jurisdiction").get(pk=session.pk)
     if count < MIN_EXAMINERS:
@@ -259,18 +409,39 @@ def examiners_draw(*, actor, session: ExamSession, count: int = MIN_EXAMINERS) -
         raise ValidationError(_("Examiners have already been drawn for this session."))
     if not session.tickets.exists():
         raise ValidationError(_("Issue the session's tickets first: recusal depends on its units."))
-    draw = session.plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
-    candidates = list(StaffProfile.objects.filter(can_examine=True, jurisdiction__path__startswith=session.plan.jurisdiction.path))
-    recused = _recused(session, candidates)
-    eligible = {f"examiner:{session.pk}:{s.pk}": s for s in candidates if s.pk not in recused}
+    plan = session.plan
+    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    operator = staff_profile_of(actor)
+    exclude_pk = operator.pk if operator else None
+    own = _examiner_candidates(plan, pool=ExaminerPool.OWN, exclude_pk=exclude_pk)
+    recused = _recused(session, own)
+    pools = {ExaminerPool.OWN: [s for s in own if s.pk not in recused]}
+    widened = plan.examiner_pool_widen and len(pools[ExaminerPool.OWN]) < plan.examiner_pool_multiple * count
+    if widened:
+        city = _examiner_candidates(plan, pool=ExaminerPool.CITY, exclude_pk=exclude_pk)
+        recused |= _recused(session, city)
+        pools[ExaminerPool.CITY] = [s for s in city if s.pk not in recused]
+    eligible = {f"examiner:{session.pk}:{s.pk}": s for staff in pools.values() for s in staff}
     if len(eligible) < count:
-        raise ValidationError(_("Only %(n)s staff can examine this session after recusal; %(needed)s are needed.") % {"n": len(eligible), "needed": count})
-    chosen = verify_draw.draw([(element_id, "") for element_id in eligible], draw.seed, {"": count})
+        reasons = [_("Only %(n)s staff can examine this session after recusal; %(needed)s are needed.") % {"n": len(eligible), "needed": count}]
+        if operator is not None and operator.can_examine:
+            reasons.append(_("The person running the draw is never drawn, so you are not counted."))
+        if not plan.examiner_pool_widen:
+            reasons.append(_("The plan does not widen the pool to the city's other counties."))
+        elif widened:
+            reasons.append(_("The staff of the city's other counties who can examine were counted too."))
+        raise ValidationError(" ".join(reasons))
+    text = examiner_frame_csv(session, pools)
+    session.examiner_frame_csv, session.examiner_frame_sha256 = text, verify_draw.frame_sha256(text)
+    session.save(update_fields=["examiner_frame_csv", "examiner_frame_sha256"])
+    chosen = verify_draw.draw(verify_draw.read_frame(text), draw.seed, {"": count})
     assignments = [
         ExaminerAssignment.objects.create(session=session, staff=eligible[element_id], ticket=ticket, position=position)
         for position, (ticket, element_id, _s) in enumerate(chosen, start=1)
     ]
-    log(instance=session.plan, action="assessment.examiners_draw", user=actor, data={
+    log(instance=plan, action="assessment.examiners_draw", user=actor, data={
         "session": session.pk, "examiners": [a.staff_id for a in assignments], "recused": sorted(recused),
+        "pool": session.examiner_pool, "widened": widened, "frame_sha256": session.examiner_frame_sha256,
+        "frame_size": len(eligible), "excluded_actor": exclude_pk,
     })
     return assignments

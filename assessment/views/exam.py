@@ -5,6 +5,7 @@ through the ticket in the session, so a ticket can never read or write another's
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 
 from django import forms
@@ -50,9 +51,9 @@ def _ticket(request) -> Ticket | None:
     return (
         Ticket.objects.select_related("session", "person__unit", "blueprint")
         .only("number", "paper", "sittings_allowed", "extra_minutes", "absent_marked_at", "session", "person", "blueprint",
-              "session__name", "session__starts_at", "session__ends_at", "session__plan", "person__name", "person__role",
+              "session__name", "session__starts_at", "session__ends_at", "session__latest_start_at", "session__plan", "person__name", "person__role",
               "person__unit", "person__unit__name", "blueprint__time_limit_minutes", "blueprint__pass_mark_percent")
-        .filter(pk=ticket_id).first()
+        .filter(pk=ticket_id, revoked_at__isnull=True).first()
     )
 
 
@@ -81,8 +82,21 @@ def entry(request):
                 # saw the old one rides on this login (a new session gets a fresh key anyway)
                 request.session.cycle_key()
             request.session[SESSION_KEY] = ticket.pk
+            request.session.set_expiry(_login_seconds(ticket))
             return redirect("exam:overview")
     return render(request, "assessment/exam/entry.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# An exam login lasts until the session's window closes (with the ticket's extra time and a margin
+# for a paper submitted at its deadline), never more than a staff working day; after the paper is
+# submitted, long enough to read the result. Exam-room devices are shared.
+RESULT_SECONDS = 15 * 60
+
+
+def _login_seconds(ticket, now=None) -> int:
+    now = now or timezone.now()
+    until = ticket.session.ends_at + timedelta(minutes=ticket.extra_minutes) + timedelta(seconds=RESULT_SECONDS)
+    return max(60, min(int((until - now).total_seconds()), settings.SESSION_COOKIE_AGE))
 
 
 @require_POST
@@ -215,6 +229,7 @@ def attempt_page(request):
         try:
             if request.POST.get("action") == "submit":
                 service.attempt_submit(attempt=attempt, answers=answers, now=now)
+                request.session.set_expiry(RESULT_SECONDS)  # a shared exam-room device forgets the candidate soon
                 return redirect("exam:result")
             with transaction.atomic():
                 service.attempt_save_answers(attempt=attempt, answers=answers, now=now)

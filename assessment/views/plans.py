@@ -11,14 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from wagtail.log_actions import log
 
-from supervision.scoping import get_in_scope_or_404
+from supervision.scoping import get_in_scope_or_404, user_can_edit
 from supervision.views import run_action
 
 from .. import verify_draw
 from ..models import DrawSelection, ExamSession, PlanStatus, SamplingPlan, Ticket
 from ..plan_forms import SessionForm
-from ..services import sampling, sessions
+from ..services import resits, sampling, sessions
 
 ACTIONS = {
     "submit": lambda actor, plan, data: sampling.plan_submit(actor=actor, plan=plan),
@@ -113,29 +114,46 @@ def session_create_view(request, pk: int):
     return redirect("plans:inspect", plan.pk)
 
 
+def resit_session_create_view(request, pk: int):
+    """补考: a re-exam session of a closed round, for the persons who have not passed."""
+    plan = _plan(request, pk)
+    if response := _post_only(request):
+        return response
+    form = SessionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        return redirect("plans:inspect", plan.pk)
+    run_action(request, lambda: resits.resit_session_create(actor=request.user, plan=plan, **form.cleaned_data),
+               _("Re-exam session created. Issue its tickets to print the notices."))
+    return redirect("plans:inspect", plan.pk)
+
+
 def _session(request, plan, session_pk) -> ExamSession:
     return get_in_scope_or_404(ExamSession.objects.all(), user=request.user, pk=session_pk, plan=plan)
 
 
-@never_cache
 def session_tickets_view(request, pk: int, session_pk: int):
-    """Issue tickets to every sampled person not yet holding one, and print the notices with the
-    access codes: the only time the codes are shown."""
+    """Issue tickets to every sampled person not yet holding one; the notices with their access
+    codes are then a page of their own (GET), which can be reloaded and printed again."""
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)
     if response := _post_only(request):
         return response
-    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
-    selections = list(draw.selections.filter(withdrawn_reason="").select_related("draw")) if draw else []
-    issued = run_action(request, lambda: sessions.tickets_issue(actor=request.user, session=session, selections=selections), _("Tickets issued."))
+    if session.is_resit:
+        issued = run_action(request, lambda: resits.resit_tickets_issue(actor=request.user, session=session), _("Re-exam tickets issued."))
+    else:
+        draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+        selections = list(draw.selections.filter(withdrawn_reason="").select_related("draw")) if draw else []
+        issued = run_action(request, lambda: sessions.tickets_issue(actor=request.user, session=session, selections=selections), _("Tickets issued."))
     if not issued:
         if issued == []:
             messages.info(request, _("Everyone sampled already has a ticket."))
         return redirect("plans:inspect", plan.pk)
-    return render(request, "assessment/notices.html", {"plan": plan, "session": session, "notices": _group_by_unit(issued)})
+    return redirect("plans:notice_print", plan.pk, session.pk, issued[0].ticket.notice_prints.latest("created_at").pk)
 
 
-@never_cache
 def ticket_reissue_view(request, pk: int, ticket_pk: int):
     plan = _plan(request, pk)
     if response := _post_only(request):
@@ -143,15 +161,67 @@ def ticket_reissue_view(request, pk: int, ticket_pk: int):
     ticket = get_in_scope_or_404(Ticket.objects.select_related("session", "person__unit"), user=request.user, pk=ticket_pk, session__plan=plan)
     issued = run_action(request, lambda: sessions.ticket_reissue(actor=request.user, ticket=ticket), _("A new access code was made; the old one no longer works."))
     if issued is None:
-        return redirect("plans:inspect", plan.pk)
-    return render(request, "assessment/notices.html", {"plan": plan, "session": ticket.session, "notices": _group_by_unit([issued])})
+        return redirect("plans:session_board", plan.pk, ticket.session_id)
+    return redirect("plans:notice_print", plan.pk, ticket.session_id, issued.ticket.notice_prints.latest("created_at").pk)
+
+
+def unit_reprint_view(request, pk: int, session_pk: int, unit_pk: int):
+    """Reprint one unit's notice: new access codes, the old ones refused from now on."""
+    plan = _plan(request, pk)
+    session = _session(request, plan, session_pk)
+    if response := _post_only(request):
+        return response
+    ticket = session.tickets.filter(person__unit_id=unit_pk).select_related("person__unit").first()
+    if ticket is None:
+        raise Http404
+    notice = run_action(request, lambda: sessions.unit_notices_reprint(actor=request.user, session=session, unit=ticket.person.unit),
+                        _("A new notice was made for the unit; the access codes on the earlier one no longer work."))
+    if notice is None:
+        back = "plans:session_roster" if request.POST.get("back") == "roster" else "plans:session_board"
+        return redirect(back, plan.pk, session.pk)
+    return redirect("plans:notice_print", plan.pk, session.pk, notice.pk)
+
+
+def _notices_page(request, plan, session, lines, *, notice=None):
+    ended = timezone.now() >= session.ends_at
+    return render(request, "assessment/notices.html", {
+        "plan": plan, "session": session, "notices": _group_by_unit(lines), "printing": notice, "ended": ended,
+        "missing": sum(1 for line in lines if line.access_code is None),
+    })
+
+
+@never_cache
+def notice_print_view(request, pk: int, session_pk: int, notice_pk: int):
+    """One printing's notices, as a page that can be reloaded until the session ends."""
+    from ..models import NoticePrint
+
+    plan = _plan(request, pk)
+    session = _session(request, plan, session_pk)
+    if not user_can_edit(request.user):
+        raise PermissionDenied
+    notice = get_in_scope_or_404(NoticePrint.objects.all(), user=request.user, pk=notice_pk, session=session)
+    return _notices_page(request, plan, session, sessions.notice_lines(session, notice=notice), notice=notice)
+
+
+@never_cache
+def session_notices_view(request, pk: int, session_pk: int):
+    """Every live notice of the session again, with the codes that currently work."""
+    plan = _plan(request, pk)
+    session = _session(request, plan, session_pk)
+    if not user_can_edit(request.user):
+        raise PermissionDenied
+    lines = sessions.notice_lines(session)
+    log(instance=plan, action="assessment.notices_print", user=request.user, data={"session": session.pk, "tickets": len(lines)})
+    return _notices_page(request, plan, session, lines)
 
 
 def _group_by_unit(issued):
     notices = {}
     for item in issued:
         unit = item.ticket.person.unit
-        notices.setdefault(unit.pk, {"unit": unit, "items": []})["items"].append(item)
+        entry = notices.setdefault(unit.pk, {"unit": unit, "items": [], "replaces_earlier": False})
+        entry["items"].append(item)
+        entry["replaces_earlier"] = entry["replaces_earlier"] or getattr(item, "replaces_earlier", False)
     return list(notices.values())
 
 
@@ -164,12 +234,26 @@ def session_examiners_view(request, pk: int, session_pk: int):
     return redirect("plans:inspect", plan.pk)
 
 
+def session_examiner_frame_view(request, pk: int, session_pk: int):
+    """The session's examiner frame, the file its examiner draw was made from."""
+    plan = _plan(request, pk)
+    session = _session(request, plan, session_pk)
+    if not session.examiner_frame_csv:
+        raise Http404
+    response = HttpResponse(session.examiner_frame_csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="examiners-{plan.year}-{plan.batch}-{plan.pk}-{session.pk}.csv"'
+    return response
+
+
 def session_roster_view(request, pk: int, session_pk: int):
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)
-    tickets = session.tickets.select_related("person__unit").order_by("number")
+    tickets = session.tickets.filter(revoked_at__isnull=True).select_related("person__unit").order_by("number")
     assignments = session.assignments.select_related("staff__user", "staff__jurisdiction")
-    return render(request, "assessment/session_roster.html", {"plan": plan, "session": session, "tickets": tickets, "assignments": assignments})
+    return render(request, "assessment/session_roster.html", {
+        "plan": plan, "session": session, "tickets": tickets, "assignments": assignments,
+        "can_reprint": user_can_edit(request.user) and timezone.now() < session.ends_at,
+    })
 
 
 def _board_rows(session):
@@ -177,12 +261,14 @@ def _board_rows(session):
 
     now = timezone.now()
     rows = []
-    counts = {"waiting": 0, "in_progress": 0, "submitted": 0, "absent": 0}
+    counts = {"waiting": 0, "in_progress": 0, "submitted": 0, "absent": 0, "revoked": 0}
     tickets = session.tickets.select_related("person__unit").prefetch_related("attempts").order_by("number")
     for ticket in tickets:
         attempts = sorted(ticket.attempts.all(), key=lambda a: a.sequence)
         latest = attempts[-1] if attempts else None
-        if ticket.absent_marked_at and latest is None:
+        if ticket.revoked_at:
+            state = "revoked"
+        elif ticket.absent_marked_at and latest is None:
             state = "absent"
         elif latest is None:
             state = "waiting"
@@ -202,7 +288,7 @@ def session_board_view(request, pk: int, session_pk: int):
     session = _session(request, plan, session_pk)
     rows, counts = _board_rows(session)
     template = "assessment/includes/session_board.html" if request.GET.get("fragment") else "assessment/session_board.html"
-    return render(request, template, {"plan": plan, "session": session, "rows": rows, "counts": counts})
+    return render(request, template, {"plan": plan, "session": session, "rows": rows, "counts": counts, "ended": timezone.now() >= session.ends_at})
 
 
 def ticket_action_view(request, pk: int, ticket_pk: int, action: str):

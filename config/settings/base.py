@@ -2,6 +2,7 @@
 environment: DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, FIELD_ENCRYPTION_KEY."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -134,6 +135,9 @@ STAFF_SESSION_MAX_SECONDS = 8 * 3600
 STAFF_SESSION_IDLE_SECONDS = 30 * 60
 
 AUTHENTICATION_BACKENDS = [
+    # Refuses (never authenticates) logins from a spraying address or too soon after many
+    # failures for one username (config/staff_login.py); then axes's username + address lock.
+    "config.staff_login.StaffLoginGuard",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -156,12 +160,25 @@ EXAM_LOGIN_TICKET_FAILURES = int(os.environ.get("EXAM_LOGIN_TICKET_FAILURES", "5
 EXAM_LOGIN_ADDRESS_FAILURES = int(os.environ.get("EXAM_LOGIN_ADDRESS_FAILURES", "300"))
 EXAM_LOGIN_LOCK_SECONDS = int(os.environ.get("EXAM_LOGIN_LOCK_SECONDS", str(15 * 60)))
 
-# Repeated failed logins lock the username + address for an hour.
+# Staff logins. django-axes locks a username + client address after 5 wrong passwords for 15
+# minutes (a stranger elsewhere cannot lock the real user out); config/staff_login.py adds a
+# higher per-address limit, a password-spraying limit and a per-username delay, counted from
+# axes's failure log in the database (shared by every process).
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1
+AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A try refused during a lock-out (axes's or the guard's) is not a new failure: it neither extends
+# the lock nor the per-username delay.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+STAFF_LOGIN_WINDOW_SECONDS = int(os.environ.get("STAFF_LOGIN_WINDOW_SECONDS", "3600"))
+STAFF_LOGIN_ADDRESS_FAILURES = int(os.environ.get("STAFF_LOGIN_ADDRESS_FAILURES", "30"))
+STAFF_LOGIN_SPRAY_USERNAMES = int(os.environ.get("STAFF_LOGIN_SPRAY_USERNAMES", "6"))
+STAFF_LOGIN_USERNAME_FAILURES = int(os.environ.get("STAFF_LOGIN_USERNAME_FAILURES", "10"))
+STAFF_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("STAFF_LOGIN_MAX_DELAY_SECONDS", "300"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

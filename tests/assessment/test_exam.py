@@ -194,6 +194,37 @@ def test_the_fifth_wrong_code_locks_that_ticket_only(exam):
     assert _try(Client(REMOTE_ADDR="192.0.2.10"), issued[1].ticket.number, issued[1].access_code).status_code == 302
 
 
+def test_a_successful_login_writes_only_the_session(exam, settings):
+    """The start-time spike: a right code on a ticket without failures reads the address throttle
+    and the ticket and writes nothing but the session (no UPDATE of Ticket.failed_logins, no
+    LoginThrottle row), even with the whole room behind one forwarded address; after a wrong code
+    the right one resets the ticket's count with one UPDATE."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessment.models import LoginThrottle
+
+    _session, issued = exam
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    room = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+
+    def writes(queries):
+        return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+                and "django_session" not in q["sql"]]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _try(Client(), issued[0].ticket.number, issued[0].access_code, **room).status_code == 302
+    assert writes(queries.captured_queries) == []
+    assert not LoginThrottle.objects.exists()
+    assert _try(Client(), issued[1].ticket.number, "WRONG234", **room).status_code == 400
+    assert dict(LoginThrottle.objects.values_list("address", "failures")) == {"203.0.113.7": 1}
+    with CaptureQueriesContext(connection) as queries:
+        assert _try(Client(), issued[1].ticket.number, issued[1].access_code, **room).status_code == 302
+    written = writes(queries.captured_queries)
+    assert len(written) == 1 and '"assessment_ticket"' in written[0] and "failed_logins" in written[0]
+    assert Ticket.objects.get(pk=issued[1].ticket.pk).failed_logins == 0
+
+
 def test_a_lock_runs_out_after_the_lock_time(exam, settings):
     _session, issued = exam
     ticket = issued[0].ticket

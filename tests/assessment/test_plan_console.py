@@ -36,6 +36,7 @@ def test_plan_from_draft_to_printed_notices(setup, tree, client_for):
         "jurisdiction": tree.county_a.pk, "year": 2026, "batch": 1, "title": "2026年度余杭区第一批抽查考核",
         "include_licence": "on", "include_ccc": "on", "roles": ["director", "officer"], "sampling_unit": "unit",
         "method": "simple", "allocation": "proportional", "sample_ratio_percent": "10",
+        "examiner_pool_widen": "on", "examiner_pool_multiple": "3",
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     plan = SamplingPlan.objects.get()
@@ -85,13 +86,17 @@ def test_plan_from_draft_to_printed_notices(setup, tree, client_for):
         "ends_at": start.strftime("%Y-%m-%dT11:00"),
     })
     session = plan.sessions.get()
-    notices = operator.post(reverse("plans:session_tickets", args=[plan.pk, session.pk]))
+    issued = operator.post(reverse("plans:session_tickets", args=[plan.pk, session.pk]))
+    # The notices are a page of their own, not the answer to the POST: a reload prints them again.
+    assert issued.status_code == 302 and "/notices/" in issued["Location"]
+    notices = operator.get(issued["Location"])
     text = notices.content.decode()
     assert notices.status_code == 200 and "不收取" in text
+    assert operator.get(issued["Location"]).content.decode() == text
     ticket = Ticket.objects.filter(session=session).first()
     code = re.search(rf"{ticket.number}</td><td class=\"code\">([A-Z0-9]{{8}})<", text).group(1)
     assert ticket_check(number=ticket.number, code=code) == ticket
-    # The codes are shown once: issuing again prints nothing new.
+    # Issuing again makes no new tickets.
     again = operator.post(reverse("plans:session_tickets", args=[plan.pk, session.pk]))
     assert again.status_code == 302
 

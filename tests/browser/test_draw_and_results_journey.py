@@ -2,6 +2,7 @@
 results page with its charts, the masked table and the files to re-run the draw."""
 
 import pytest
+import time_machine
 
 from assessment.models import SamplingPlan
 from assessment.services import sampling
@@ -18,7 +19,7 @@ def test_public_draw_then_published_results(live_server, page):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from assessment.models import ExamSession, Ticket
+    from assessment.models import Ticket
     from assessment.services import attempts
     from assessment.services.sessions import session_create, tickets_issue
     from cms.models import ResultsPage
@@ -45,6 +46,9 @@ def test_public_draw_then_published_results(live_server, page):
     page.wait_for_url(f"{live_server.url}/admin/")
     page.goto(f"{live_server.url}/admin/plans/presentation/{plan.pk}/")
     assert frame.sha256 in page.content()
+    # The draw asks first, in the dialog's words; every dialog of this page is accepted.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.fill("input[name=seed]", "12345")
     page.get_by_role("button", name="三、抽取").click()
     assert "至少需要 20 位数字" in page.locator(".error").inner_text()
@@ -52,6 +56,7 @@ def test_public_draw_then_published_results(live_server, page):
     page.get_by_role("button", name="三、抽取").click()
     page.wait_for_selector("ol.result li")
     assert page.locator("ol.result li").count() == 3
+    assert dialogs and "公开" in dialogs[-1]
 
     # The round runs and closes (services), the results are published and approved.
     plan.refresh_from_db()
@@ -61,10 +66,10 @@ def test_public_draw_then_published_results(live_server, page):
     tickets_issue(actor=operator, session=session, selections=list(draw.selections.all()))
     for ticket in Ticket.objects.filter(session=session):
         attempts.attempt_submit(attempt=attempts.attempt_start(ticket=ticket))
-    ExamSession.objects.filter(pk=session.pk).update(starts_at=now - timedelta(hours=2), ends_at=now - timedelta(minutes=1))
-    plan = sampling.plan_close(actor=operator, plan=plan)
-    results_page = results_publish(actor=operator, plan=plan)
-    results_page.current_workflow_state.current_task_state.approve(user=approver)
+    with time_machine.travel(session.ends_at + timedelta(minutes=1), tick=True):  # the session is over
+        plan = sampling.plan_close(actor=operator, plan=plan)
+        results_page = results_publish(actor=operator, plan=plan)
+        results_page.current_workflow_state.current_task_state.approve(user=approver)
     results_page = ResultsPage.objects.get(pk=results_page.pk)
 
     page.goto(f"{live_server.url}{results_page.url}")

@@ -66,3 +66,20 @@ def test_platform_admin_still_reads_the_reports(db, client_for, django_user_mode
 def test_reports_menu_hidden_from_bureau_staff(staff, client_for):
     html = client_for(staff.operator_b).get("/admin/").content.decode()
     assert "/admin/reports/" not in html
+
+
+def test_the_site_history_csv_export_is_formula_safe(staff, tree, client_for, django_user_model):
+    """A unit named like a formula leaves Wagtail's site-history csv as text, as in our own exports."""
+    from wagtail.log_actions import log
+
+    from supervision.models import ProductionUnit
+
+    unit = ProductionUnit.objects.create(county=tree.county_a, name='=HYPERLINK("http://evil.example","点击")',
+                                         uscc="91330110MA2H000001", address="余杭区")
+    log(instance=unit, action="wagtail.edit", user=staff.operator_a)
+    root = django_user_model.objects.create_superuser("root", password="x")
+    response = client_for(root).get("/admin/reports/site-history/?export=csv")
+    body = b"".join(response.streaming_content).decode()
+    assert "HYPERLINK" in body
+    assert ',=HYPERLINK' not in body and '"=HYPERLINK' not in body
+    assert "'=HYPERLINK" in body

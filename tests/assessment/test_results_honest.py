@@ -100,10 +100,11 @@ def test_absent_and_failed_are_kept_apart(staff, round_open):
 
 
 @pytest.mark.parametrize("counts_absent", [True, False])
-def test_the_absent_setting_moves_the_denominator(staff, round_open, counts_absent):
-    """Boundary: a unit with one person passed and the other(s) absent."""
-    session, issued = round_open
-    SamplingPlan.objects.filter(pk=session.plan_id).update(absent_counts_as_failed=counts_absent)
+def test_the_absent_setting_moves_the_denominator(staff, tree, counts_absent):
+    """Boundary: a unit with one person passed and the other(s) absent. Six units are drawn so
+    that one of them has two people or more, whatever the fake register made."""
+    plan, issued = _drawn_plan(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=10, sample=6)
+    SamplingPlan.objects.filter(pk=plan.pk).update(absent_counts_as_failed=counts_absent)
     units = by_unit(issued)
     unit_id, (passer, *absentees) = next((u, t) for u, t in units.items() if len(t) >= 2)
     sit(passer, right=True)
@@ -113,7 +114,7 @@ def test_the_absent_setting_moves_the_denominator(staff, round_open, counts_abse
         if other != unit_id:
             for ticket in tickets:
                 attempt_service.ticket_mark_absent(actor=staff.operator_a, ticket=ticket, reason="未到场")
-    outcome = results.round_results(SamplingPlan.objects.get(pk=session.plan_id))
+    outcome = results.round_results(SamplingPlan.objects.get(pk=plan.pk))
     unit = next(u for u in outcome.units if u.unit_id == unit_id)
     assert unit.outcome == "absent" and not unit.passed  # shown as 缺考 either way
     assert outcome.unit_counts == {"passed": 0, "failed": 0, "absent": len(units), "pending": 0}
@@ -312,7 +313,7 @@ def _drawn_plan(*, county, operator, approver, units: int, sample: int):
 
 def test_round_results_query_count_does_not_grow_with_the_tickets(staff, tree):
     approver_b = make_staff("ap-b", "approver", tree.county_b).user
-    small, small_issued = _drawn_plan(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=6, sample=2)
+    small, small_issued = _drawn_plan(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=6, sample=3)
     big, big_issued = _drawn_plan(county=tree.county_b, operator=staff.operator_b, approver=approver_b, units=30, sample=18)
     assert 3 <= len(small_issued) <= 8 and len(big_issued) >= 20  # about 5 against 20 or more
     for issued in (small_issued, big_issued):  # some decided, some pending, one absent

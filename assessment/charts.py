@@ -16,7 +16,9 @@ def _layout(fig: go.Figure, title: str) -> str:
 
 
 def pass_rate_chart(rates, title: str) -> str:
-    """Pass rate per group with its exact 95 % interval as error bars."""
+    """Pass rate per group with its exact 95 % interval as error bars. Groups with no decided
+    unit (total 0) are skipped: "not yet examined" is not a 0 % bar."""
+    rates = [r for r in rates if r.total]
     fig = go.Figure(go.Bar(
         x=[r.label for r in rates], y=[round(100 * r.rate, 1) for r in rates],
         error_y={"type": "data", "symmetric": False,

@@ -33,7 +33,8 @@ class RoundsPanel(Component):
         rates = []
         for plan in reversed(finished):
             outcome = round_results(plan)
-            if outcome.overall_people.total:
+            # A round with no submitted attempt has no rate: it is left off, not drawn as 0 %.
+            if outcome.has_results and outcome.overall_people.total:
                 rate = outcome.overall_people
                 rate.label = f"{plan.year}-{plan.batch} {plan.jurisdiction.name}"
                 rates.append(rate)

@@ -20,7 +20,7 @@ class SamplingPlanForm(WagtailAdminModelForm):
             "jurisdiction", "year", "batch", "title", "include_licence", "include_ccc", "include_standard",
             "size_classes", "counties", "categories", "roles", "sampling_unit", "method", "stratify_by",
             "allocation", "sample_size", "sample_ratio_percent", "director_blueprint", "officer_blueprint",
-            "examiner_pool_widen", "examiner_pool_multiple",
+            "examiner_pool_widen", "examiner_pool_multiple", "absent_counts_as_failed",
         ]
         widgets = {"counties": forms.CheckboxSelectMultiple, "categories": forms.CheckboxSelectMultiple}
 

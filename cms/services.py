@@ -76,12 +76,23 @@ def results_snapshot(plan) -> dict:
     def rate(r):
         return {"label": r.label, "passed": r.passed, "total": r.total, "low": round(r.low, 4), "high": round(r.high, 4)}
 
+    # Nothing decided yet: no rates and no rate charts, and the page says so (never 0 %).
+    charts = {}
+    if outcome.has_results:
+        charts["chart-county"] = pass_rate_chart(outcome.by_county, "各县（区）单位合格率（含 95% 置信区间）")
+        charts["chart-scores"] = score_chart(outcome.scores, outcome.pass_mark_percent)
+    if statuses:
+        charts["chart-rectification"] = rectification_chart(statuses)
     return {
         "plan": {"title": plan.title, "jurisdiction": plan.jurisdiction.name, "year": plan.year, "batch": plan.batch},
+        "has_results": outcome.has_results,
+        "absent_counts_as_failed": outcome.absent_counts_as_failed,
+        "unit_counts": outcome.unit_counts,
+        "people_counts": outcome.people_counts,
         "units": [
             {
-                "name": u.name, "uscc": u.uscc, "county": u.county, "passed": u.passed,
-                "rectification": "" if u.passed else statuses.get(u.unit_id, "rectifying"),
+                "name": u.name, "uscc": u.uscc, "county": u.county, "passed": u.passed, "outcome": u.outcome,
+                "rectification": "" if u.outcome in ("passed", "pending") else statuses.get(u.unit_id, "rectifying"),
                 "people": [{"name": p.name_masked, "role": p.role_label, "outcome": p.outcome} for p in u.people],
             }
             for u in outcome.units
@@ -91,11 +102,7 @@ def results_snapshot(plan) -> dict:
         "by_county": [rate(r) for r in outcome.by_county],
         "by_role": [rate(r) for r in outcome.by_role],
         "county_test": outcome.county_test,
-        "charts": {
-            "chart-county": pass_rate_chart(outcome.by_county, "各县（区）单位合格率（含 95% 置信区间）"),
-            "chart-scores": score_chart(outcome.scores, outcome.pass_mark_percent),
-            **({"chart-rectification": rectification_chart(statuses)} if statuses else {}),
-        },
+        "charts": charts,
         "draw": {
             "frame_sha256": draw.frame.sha256 if draw else "", "frame_size": draw.frame.size if draw else 0,
             "seed": draw.seed if draw else "", "sizes": draw.sizes if draw else {}, "method": draw.method if draw else "",

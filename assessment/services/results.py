@@ -10,12 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from scipy.stats import binomtest, chi2_contingency
 
 from supervision.personal_data import name_mask
 
-from ..models import Attempt, AttemptAnswer, AttemptStatus, QuestionVersion, SamplingPlan, Ticket
+from ..models import Attempt, AttemptAnswer, AttemptStatus, FinishedBy, QuestionVersion, SamplingPlan, SamplingUnit, Ticket
 
 
 @dataclass
@@ -41,13 +42,18 @@ def pass_rate(label: str, passed: int, total: int) -> Rate:
 
 @dataclass
 class PersonResult:
-    ticket: str
+    ticket: str  # empty for a sampled person who has no ticket yet
     name_masked: str
     role: str
     role_label: str
     unit_id: int
-    outcome: str  # "passed" | "failed" | "absent"
+    outcome: str  # one of OUTCOMES
     score: float | None
+
+
+# 合格 / 不合格 / 缺考 / 未考: a person who has not been examined yet is pending, never failed.
+PASSED, FAILED, ABSENT, PENDING = "passed", "failed", "absent", "pending"
+OUTCOMES = (PASSED, FAILED, ABSENT, PENDING)
 
 
 @dataclass
@@ -59,11 +65,36 @@ class UnitResult:
     size_class: str
     categories: list[str]
     people: list[PersonResult] = field(default_factory=list)
+    absent_counts_as_failed: bool = True
+
+    @property
+    def outcome(self) -> str:
+        """What the unit is shown as (and ordered on): 未考 while anyone is still to sit; 合格 only
+        if every sampled person passed; 不合格 if anyone failed; otherwise 缺考 (someone was absent,
+        no one failed)."""
+        outcomes = {p.outcome for p in self.people}
+        if not outcomes or PENDING in outcomes:
+            return PENDING
+        if outcomes == {PASSED}:
+            return PASSED
+        return FAILED if FAILED in outcomes else ABSENT
 
     @property
     def passed(self) -> bool:
-        # A unit passes only if every sampled person passed; an absent person has not passed.
-        return bool(self.people) and all(p.outcome == "passed" for p in self.people)
+        return self.outcome == PASSED
+
+    @property
+    def rated(self) -> bool | None:
+        """The unit in the pass rates: True (passed), False (not passed) or None (left out). With
+        `absent_counts_as_failed` off, absent people are left out of the denominators: the unit is
+        judged on the people who sat, and a unit whose people were all absent has no rate outcome."""
+        outcome = self.outcome
+        if outcome == PENDING:
+            return None
+        if outcome != ABSENT or self.absent_counts_as_failed:
+            return outcome == PASSED
+        present = [p for p in self.people if p.outcome != ABSENT]
+        return all(p.outcome == PASSED for p in present) if present else None
 
 
 @dataclass
@@ -79,59 +110,136 @@ class RoundResults:
     county_test: str
     scores: list[float]
     pass_mark_percent: int
+    # False while no counted attempt has been submitted: then there are no rates at all (the
+    # pages say so instead of showing 0 %), and the round is left off trend charts.
+    has_results: bool = False
+    absent_counts_as_failed: bool = True
+    # How many units / people are 合格, 不合格, 缺考 and 未考, always apart.
+    unit_counts: dict[str, int] = field(default_factory=dict)
+    people_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def has_rates(self) -> bool:
+        return self.has_results and self.overall_units.total > 0
 
 
 def _latest_attempts(plan: SamplingPlan) -> dict[int, Attempt]:
+    """The latest submitted attempt per ticket. Attempts closed when their unit was withdrawn
+    count for nothing, nor do revoked tickets'."""
     latest: dict[int, Attempt] = {}
     # The round's statistics are its first sittings: re-exam sessions after the close settle orders only.
-    for attempt in Attempt.objects.filter(ticket__session__plan=plan, ticket__session__is_resit=False, status=AttemptStatus.SUBMITTED).select_related("blueprint").order_by("sequence"):
+    attempts = (Attempt.objects.filter(ticket__session__plan=plan, ticket__session__is_resit=False, status=AttemptStatus.SUBMITTED,
+                                       ticket__revoked_at__isnull=True)
+                .exclude(finished_by=FinishedBy.WITHDRAWN).select_related("blueprint").order_by("sequence"))
+    for attempt in attempts:
         latest[attempt.ticket_id] = attempt
     return latest
 
 
-def round_results(plan: SamplingPlan) -> RoundResults:
-    tickets = list(Ticket.objects.filter(session__plan=plan, session__is_resit=False).select_related("person__unit__county").prefetch_related("person__unit__categories").order_by("number"))
+def counted_tickets(plan: SamplingPlan):
+    """The plan's tickets that count in results: first-round (not re-exam) tickets, not revoked,
+    and not of a withdrawn selection."""
+    return Ticket.objects.filter(Q(selection__isnull=True) | Q(selection__withdrawn_reason=""), session__plan=plan,
+                                 session__is_resit=False, revoked_at__isnull=True)
+
+
+def _untested_people(plan: SamplingPlan):
+    """Sampled people of the current draw's active selections who have no ticket yet: 未考. (A
+    person whose ticket was revoked is not "still to be ticketed": they are simply out.)"""
+    from supervision.models import Person
+
+    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    if draw is None:
+        return []
+    active = draw.selections.filter(withdrawn_reason="")
+    if plan.sampling_unit == SamplingUnit.PERSON:
+        people = Person.objects.filter(pk__in=active.filter(person__isnull=False).values("person_id"))
+    else:
+        # As sessions.tickets_issue picks them: the unit's current people in the assessed roles.
+        people = Person.objects.filter(unit_id__in=active.values("unit_id"), left_on__isnull=True, role__in=plan.roles)
+    ticketed = Ticket.objects.filter(session__plan=plan).values("person_id")
+    return list(people.exclude(pk__in=ticketed).select_related("unit__county").prefetch_related("unit__categories").order_by("unit_id", "role", "pk"))
+
+
+def round_results(plan: SamplingPlan, *, now=None) -> RoundResults:
+    """The round's results, honest about what is not decided yet: per person 合格 / 不合格 / 缺考 /
+    未考; revoked tickets and withdrawn selections count nowhere; rates only over decided units
+    and people (absent ones by the plan's `absent_counts_as_failed`)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    counts_absent = plan.absent_counts_as_failed
+    tickets = list(counted_tickets(plan).select_related("session", "person__unit__county").prefetch_related("person__unit__categories").order_by("number"))
     latest = _latest_attempts(plan)
+    open_attempts = set(Attempt.objects.filter(ticket__session__plan=plan, ticket__session__is_resit=False, status=AttemptStatus.IN_PROGRESS).values_list("ticket_id", flat=True))
     units: dict[int, UnitResult] = {}
     people: list[PersonResult] = []
     pass_mark = 90
-    for ticket in tickets:
-        person, unit = ticket.person, ticket.person.unit
-        attempt = latest.get(ticket.pk)
-        if attempt is None:
-            outcome, score = "absent", None
-        else:
-            outcome, score = ("passed" if attempt.passed else "failed"), float(attempt.score / attempt.max_score * 100)
-            pass_mark = attempt.blueprint.pass_mark_percent
-        result = PersonResult(ticket.number, name_mask(person.name), person.role, person.get_role_display(), unit.pk, outcome, score)
+
+    def add(result: PersonResult, unit) -> None:
         people.append(result)
         if unit.pk not in units:
             units[unit.pk] = UnitResult(unit.pk, unit.name, unit.uscc, unit.county.name, unit.get_size_class_display(),
-                                        sorted(c.name for c in unit.categories.all()))
+                                        sorted(c.name for c in unit.categories.all()), absent_counts_as_failed=counts_absent)
         units[unit.pk].people.append(result)
-    unit_list = sorted(units.values(), key=lambda u: (u.county, u.name))
 
-    def rates(key) -> list[Rate]:
+    for ticket in tickets:
+        person = ticket.person
+        attempt = latest.get(ticket.pk)
+        score = None
+        if attempt is not None:
+            outcome, score = (PASSED if attempt.passed else FAILED), float(attempt.score / attempt.max_score * 100)
+            pass_mark = attempt.blueprint.pass_mark_percent
+        elif ticket.absent_marked_at is not None:
+            outcome = ABSENT
+        elif ticket.pk in open_attempts or ticket.session.ends_at > now:
+            outcome = PENDING  # sitting now, or the session is still to come
+        else:
+            outcome = ABSENT  # the session is over and they never started (closing marks it)
+        add(PersonResult(ticket.number, name_mask(person.name), person.role, person.get_role_display(), person.unit_id, outcome, score), person.unit)
+    for person in _untested_people(plan):
+        add(PersonResult("", name_mask(person.name), person.role, person.get_role_display(), person.unit_id, PENDING, None), person.unit)
+    unit_list = sorted(units.values(), key=lambda u: (u.county, u.name))
+    has_results = any(p.score is not None for p in people)
+
+    def person_rated(p: PersonResult) -> bool | None:
+        if p.outcome in (PASSED, FAILED):
+            return p.outcome == PASSED
+        return False if p.outcome == ABSENT and counts_absent else None
+
+    def rates(items, key, rated) -> list[Rate]:
+        # Only decided units/people, and only groups that have any: no 0 % for "not yet".
+        if not has_results:
+            return []
         groups: dict[str, list[bool]] = defaultdict(list)
-        for unit in unit_list:
-            for label in key(unit):
-                groups[label].append(unit.passed)
+        for item in items:
+            if (value := rated(item)) is not None:
+                for label in key(item):
+                    groups[label].append(value)
         return [pass_rate(label, sum(v), len(v)) for label, v in sorted(groups.items())]
 
-    by_county = rates(lambda u: [u.county])
-    role_groups: dict[str, list[bool]] = defaultdict(list)
-    for p in people:
-        role_groups[p.role_label].append(p.outcome == "passed")
+    def overall(label, items, rated) -> Rate:
+        decided = [v for v in map(rated, items) if v is not None] if has_results else []
+        return pass_rate(label, sum(decided), len(decided))
+
+    def unit_rated(u: UnitResult) -> bool | None:
+        return u.rated
+
+    by_county = rates(unit_list, lambda u: [u.county], unit_rated)
     return RoundResults(
         units=unit_list, people=people, by_county=by_county,
-        by_category=rates(lambda u: u.categories or [_("General")]),
-        by_size=rates(lambda u: [u.size_class]),
-        by_role=[pass_rate(label, sum(v), len(v)) for label, v in sorted(role_groups.items())],
-        overall_units=pass_rate(_("All units"), sum(u.passed for u in unit_list), len(unit_list)),
-        overall_people=pass_rate(_("All people"), sum(p.outcome == "passed" for p in people), len(people)),
-        county_test=county_difference(by_county),
+        by_category=rates(unit_list, lambda u: u.categories or [_("General")], unit_rated),
+        by_size=rates(unit_list, lambda u: [u.size_class], unit_rated),
+        by_role=rates(people, lambda p: [p.role_label], person_rated),
+        overall_units=overall(_("All units"), unit_list, unit_rated),
+        overall_people=overall(_("All people"), people, person_rated),
+        county_test=county_difference(by_county) if has_results else "",
         scores=[p.score for p in people if p.score is not None],
         pass_mark_percent=pass_mark,
+        has_results=has_results,
+        absent_counts_as_failed=counts_absent,
+        unit_counts={k: sum(u.outcome == k for u in unit_list) for k in OUTCOMES},
+        people_counts={k: sum(p.outcome == k for p in people) for k in OUTCOMES},
     )
 
 
@@ -259,7 +367,12 @@ def plan_item_analysis(plan: SamplingPlan) -> tuple[list[ItemStats], TestStats |
 
 def rectification_orders_issue(*, actor, plan: SamplingPlan, deadline_days: int = 30) -> list:
     """Art. 15: every unit whose round result is not passed rectifies at once; its order closes
-    only after its people pass the re-exam. Issued through the register's services."""
+    only after its people pass the re-exam. Issued through the register's services.
+
+    Only decided units get orders: a unit still 未考 (someone not examined, e.g. a replacement
+    whose tickets were never issued) gets none, and revoked tickets and withdrawn selections are
+    not in the results at all. Closing the round (sampling.plan_close) marks everyone who never
+    started as 缺考 first, so by now "pending" is only people who never had a ticket."""
     from django.core.exceptions import ValidationError
 
     from supervision.models import OrderSource
@@ -270,14 +383,20 @@ def rectification_orders_issue(*, actor, plan: SamplingPlan, deadline_days: int 
     if plan.status != PlanStatus.CLOSED:
         raise ValidationError(_("Orders follow the results: close the round first."))
     outcome = round_results(plan)
+    # Order 75 Art. 15 (third paragraph): a unit whose staff did not pass the supervisory
+    # assessment (抽查考核不合格) must rectify at once, and its staff sit again. A director or
+    # officer who was drawn and stayed away (缺考) has not passed the assessment, so a unit with a
+    # 缺考 gets an order whatever `absent_counts_as_failed` says: that setting only decides whether
+    # absences enter the pass-rate denominators, never whether the unit is let off rectifying
+    # (otherwise keeping the director away would be a way out of Art. 15). The order's reason
+    # names 缺考 apart from 不合格.
+    ordered = [u for u in outcome.units if u.outcome in (FAILED, ABSENT)]
     orders = []
     from supervision.models import ProductionUnit
 
-    units = ProductionUnit.objects.in_bulk([u.unit_id for u in outcome.units if not u.passed])
-    for result in outcome.units:
-        if result.passed:
-            continue
-        failed = [f"{p.name_masked}（{p.role_label}，{'缺考' if p.outcome == 'absent' else '不合格'}）" for p in result.people if p.outcome != "passed"]
+    units = ProductionUnit.objects.in_bulk([u.unit_id for u in ordered])
+    for result in ordered:
+        failed = [f"{p.name_masked}（{p.role_label}，{'缺考' if p.outcome == ABSENT else '不合格'}）" for p in result.people if p.outcome in (FAILED, ABSENT)]
         orders.append(order_issue(
             actor=actor, unit=units[result.unit_id], source_kind=OrderSource.ASSESSMENT, source_id=plan.pk,
             source_label=plan.title, requires_resit=True, legal_basis=ART_15, deadline_days=deadline_days,
@@ -313,7 +432,9 @@ def unit_assessment_history(unit) -> list:
     from supervision.history import HistoryEntry
 
     entries = []
-    for attempt in Attempt.objects.filter(ticket__person__unit=unit, status=AttemptStatus.SUBMITTED).select_related("ticket__person", "ticket__session__plan"):
+    sittings = (Attempt.objects.filter(ticket__person__unit=unit, status=AttemptStatus.SUBMITTED, ticket__revoked_at__isnull=True)
+                .exclude(finished_by=FinishedBy.WITHDRAWN).select_related("ticket__person", "ticket__session__plan"))
+    for attempt in sittings:  # sittings closed by a withdrawal count for nothing, so are not listed
         outcome = _("Passed") if attempt.passed else _("Not passed")
         text = f"{attempt.ticket.session.plan.title} · {name_mask(attempt.ticket.person.name)}（{attempt.ticket.person.get_role_display()}）· {attempt.score} · {outcome}"
         entries.append(HistoryEntry(attempt.submitted_at, _("Assessment"), text, reverse("plans:inspect", args=[attempt.ticket.session.plan_id])))

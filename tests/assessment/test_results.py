@@ -57,7 +57,8 @@ def test_round_results_unit_passes_only_if_everyone_passed(staff, tree):
     for t in tickets:
         by_unit.setdefault(t.person.unit_id, []).append(t)
     unit_ids = list(by_unit)
-    # Unit 1: everyone answers everything right. Unit 2: someone fails. Others: absent.
+    # Unit 1: everyone answers everything right. Unit 2: someone fails. Others: not yet examined
+    # (the session is still open).
     for number, ticket in enumerate(by_unit[unit_ids[0]] + by_unit[unit_ids[1]]):
         attempt = attempt_service.attempt_start(ticket=ticket)
         if ticket.person.unit_id == unit_ids[0] or number > 0 and ticket != by_unit[unit_ids[1]][0]:
@@ -68,8 +69,11 @@ def test_round_results_unit_passes_only_if_everyone_passed(staff, tree):
     units = {u.unit_id: u for u in outcome.units}
     assert units[unit_ids[0]].passed
     assert not units[unit_ids[1]].passed
-    assert all(not units[u].passed for u in unit_ids[2:])  # absent counts as not passed
-    assert outcome.overall_units.passed == 1 and outcome.overall_units.total == len(unit_ids)
+    # Issue 12: this used to count the others as absent and the rate as 1/len(unit_ids). They have
+    # not sat yet and the session is open: they are 未考 and not in the denominator.
+    assert all(not units[u].passed and units[u].outcome == "pending" for u in unit_ids[2:])
+    assert outcome.overall_units.passed == 1 and outcome.overall_units.total == 2
+    assert outcome.unit_counts == {"passed": 1, "failed": 1, "absent": 0, "pending": len(unit_ids) - 2}
     assert all("*" in p.name_masked for p in outcome.people)
     items, test = results.plan_item_analysis(session.plan)
     assert items and test.attempts == len(by_unit[unit_ids[0]]) + len(by_unit[unit_ids[1]])
@@ -85,6 +89,9 @@ def test_results_page_and_closing_the_round(staff, tree, client_for):
 
     session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=4)
     plan = session.plan
+    # Issue 12: a round with no submitted attempt has no rates and no charts, so one candidate sits
+    # here (before, the test closed a round nobody sat and expected a 0 % county chart).
+    attempt_service.attempt_submit(attempt=attempt_service.attempt_start(ticket=Ticket.objects.get(pk=issued[0].ticket.pk)))
     client = client_for(staff.operator_a)
     client.post(reverse("plans:close", args=[plan.pk]))
     plan.refresh_from_db()
@@ -93,7 +100,7 @@ def test_results_page_and_closing_the_round(staff, tree, client_for):
     client.post(reverse("plans:close", args=[plan.pk]))
     plan.refresh_from_db()
     assert plan.status == PlanStatus.CLOSED
-    assert Ticket.objects.filter(session=session, absent_marked_at__isnull=False).count() == len(issued)
+    assert Ticket.objects.filter(session=session, absent_marked_at__isnull=False).count() == len(issued) - 1
     page = client.get(reverse("plans:results", args=[plan.pk])).content.decode()
     assert 'type="application/json" data-chart="chart-county"' in page
     assert "vendor/plotly/plotly.min.js" in page and "cdn" not in page.lower()

@@ -12,6 +12,7 @@ import sys
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -237,10 +238,10 @@ def test_the_public_page_publishes_the_examiner_frame(session, runner, staff, tr
     examiners("nb", tree.county_b, 3)
     assignments = examiners_draw(actor=runner.user, session=session)
     session.refresh_from_db()
-    ExamSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(minutes=1))
-    plan = plan_close(actor=staff.operator_a, plan=session.plan)
-    page = results_publish(actor=staff.operator_a, plan=plan)
-    page.current_workflow_state.current_task_state.approve(user=staff.approver_a)
+    with time_machine.travel(session.ends_at + timedelta(minutes=1), tick=True):  # the session is over
+        plan = plan_close(actor=staff.operator_a, plan=session.plan)
+        page = results_publish(actor=staff.operator_a, plan=plan)
+        page.current_workflow_state.current_task_state.approve(user=staff.approver_a)
     page.refresh_from_db()
     html = client.get(page.url).content.decode()
     assert session.examiner_frame_sha256 in html

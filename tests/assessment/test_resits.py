@@ -42,7 +42,14 @@ def closed_round(staff, tree):
     by_unit = {}
     for item in issued:
         by_unit.setdefault(item.ticket.person.unit_id, []).append(item.ticket)
-    mixed_unit, mixed = next((u, t) for u, t in by_unit.items() if len(t) >= 2)
+    # The generated register depends on the county's pk (which differs between databases): when no
+    # drawn unit has two people, the one who passes is taken from another unit.
+    several = [(u, t) for u, t in by_unit.items() if len(t) >= 2]
+    if several:
+        mixed_unit, mixed = several[0]
+    else:
+        (_first_unit, first), (mixed_unit, other) = list(by_unit.items())[:2]
+        mixed = [first[0], *other]
     _sit(mixed[0], correct=True)
     for ticket in mixed[1:]:
         _sit(ticket, correct=False)

@@ -82,10 +82,10 @@ def test_round_results_unit_passes_only_if_everyone_passed(staff, tree):
 def test_results_page_and_closing_the_round(staff, tree, client_for):
     from datetime import timedelta
 
+    import time_machine
     from django.urls import reverse
-    from django.utils import timezone
 
-    from assessment.models import ExamSession, PlanStatus
+    from assessment.models import PlanStatus
 
     session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=4)
     plan = session.plan
@@ -96,12 +96,13 @@ def test_results_page_and_closing_the_round(staff, tree, client_for):
     client.post(reverse("plans:close", args=[plan.pk]))
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAWN  # the session is still open
-    ExamSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(minutes=1))
-    client.post(reverse("plans:close", args=[plan.pk]))
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.CLOSED
-    assert Ticket.objects.filter(session=session, absent_marked_at__isnull=False).count() == len(issued) - 1
-    page = client.get(reverse("plans:results", args=[plan.pk])).content.decode()
+    with time_machine.travel(session.ends_at + timedelta(minutes=1), tick=True):  # the session is over
+        client = client_for(staff.operator_a)
+        client.post(reverse("plans:close", args=[plan.pk]))
+        plan.refresh_from_db()
+        assert plan.status == PlanStatus.CLOSED
+        assert Ticket.objects.filter(session=session, absent_marked_at__isnull=False).count() == len(issued) - 1
+        page = client.get(reverse("plans:results", args=[plan.pk])).content.decode()
     assert 'type="application/json" data-chart="chart-county"' in page
     assert "vendor/plotly/plotly.min.js" in page and "cdn" not in page.lower()
     assert "只有一个县（区）参加" in page
@@ -127,7 +128,9 @@ def test_failed_units_get_orders_and_a_passed_resit_lets_them_close(staff, tree)
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from assessment.models import ExamSession
+    import time_machine
+
+    from assessment.services.resits import resit_session_create, resit_tickets_issue
     from assessment.services.sampling import plan_close
     from supervision.models import OrderStatus, RectificationOrder
     from supervision.services.enforcement import evidence_submit, order_verify
@@ -136,24 +139,27 @@ def test_failed_units_get_orders_and_a_passed_resit_lets_them_close(staff, tree)
     tickets = [Ticket.objects.get(pk=i.ticket.pk) for i in issued]
     for ticket in tickets:  # everyone sits and fails (answers nothing)
         attempt_service.attempt_submit(attempt=attempt_service.attempt_start(ticket=ticket))
-    ExamSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(minutes=1))
+    # The clock moves past the session's end (no row is edited), the round closes, orders follow.
+    traveller = time_machine.travel(session.ends_at + timedelta(minutes=1), tick=True)
+    traveller.start()
     plan = plan_close(actor=staff.operator_a, plan=session.plan)
     orders = results.rectification_orders_issue(actor=staff.operator_a, plan=plan)
     assert len(orders) == len({t.person.unit_id for t in tickets}) and all(o.requires_resit for o in orders)
     assert results.rectification_orders_issue(actor=staff.operator_a, plan=plan) == orders  # idempotent
     order = orders[0]
     evidence_submit(actor=staff.operator_a, order=order, file=SimpleUploadedFile("r.pdf", b"x"), description="培训记录")
-    # The re-sit: a new session window for the unit's people, and this time they pass.
-    ExamSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=2))
-    unit_tickets = [t for t in tickets if t.person.unit_id == order.unit_id]
+    # The re-exam: a re-exam session of the closed round, and this time the unit's people pass.
+    resit_session = resit_session_create(actor=staff.operator_a, plan=plan, name="补考", mode="online", venue="",
+                                         starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=2))
+    resit_tickets = {i.ticket.person_id: i.ticket for i in resit_tickets_issue(actor=staff.operator_a, session=resit_session)}
+    unit_tickets = [resit_tickets[t.person_id] for t in tickets if t.person.unit_id == order.unit_id]
     for number, ticket in enumerate(unit_tickets):
-        attempt_service.ticket_grant_resit(actor=staff.operator_a, ticket=ticket, reason="补考")
-        ticket.refresh_from_db()
-        resit = attempt_service.attempt_start(ticket=ticket)
+        resit = attempt_service.attempt_start(ticket_id=ticket.pk)
         answers = {p: attempt_service.to_shown_letters(i, QuestionVersion.objects.get(pk=i["v"]).answer) for p, i in enumerate(resit.paper)}
         attempt_service.attempt_save_answers(attempt=resit, answers=answers)
         attempt_service.attempt_submit(attempt=resit)
         order.refresh_from_db()
         assert order.resit_passed == (number == len(unit_tickets) - 1)  # only when everyone has passed
     order_verify(actor=staff.operator_a, order=order)
+    traveller.stop()
     assert RectificationOrder.objects.get(pk=order.pk).status == OrderStatus.VERIFIED

@@ -7,12 +7,13 @@ import json
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import ExamSession, QuestionVersion, SamplingPlan, Ticket
+from assessment.models import QuestionVersion, SamplingPlan, Ticket
 from assessment.services import attempts as attempt_service
 from assessment.services import results
 from assessment.services import sampling
@@ -38,8 +39,21 @@ def by_unit(issued) -> dict[int, list[Ticket]]:
     return units
 
 
+_travellers = []
+
+
+@pytest.fixture(autouse=True)
+def _clock_back():
+    yield
+    while _travellers:
+        _travellers.pop().stop()
+
+
 def end_session(session) -> None:
-    ExamSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(minutes=1))
+    """Time passes by moving the clock past the session's end, never by editing its rows."""
+    traveller = time_machine.travel(session.ends_at + timedelta(minutes=1), tick=True)
+    traveller.start()
+    _travellers.append(traveller)
 
 
 @pytest.fixture
@@ -147,7 +161,7 @@ def test_orders_go_to_failed_units_only_not_to_pending_or_withdrawn_ones(staff, 
     draw = session.plan.draws.get()
     withdrawn = draw.selections.get(unit_id=ids[2])
     replacement = sampling.draw_extend(actor=staff.operator_a, draw=draw, withdraw=withdrawn, reason="企业停产")
-    Ticket.objects.filter(selection=withdrawn).update(revoked_at=timezone.now(), revoked_reason="企业停产")
+    assert not Ticket.objects.filter(selection=withdrawn, revoked_at__isnull=True).exists()  # withdrawal revokes
     end_session(session)
     plan = sampling.plan_close(actor=staff.operator_a, plan=session.plan)
     outcome = results.round_results(plan)
@@ -195,13 +209,8 @@ def test_a_withdrawn_unit_is_out_and_its_replacement_counts(staff, round_open, h
     withdrawn = draw.selections.get(unit_id=ids[0])
     replacement = sampling.draw_extend(actor=staff.operator_a, draw=draw, withdraw=withdrawn, reason="企业注销")
     if how == "revoked":
-        # The lead's withdrawal revokes the tickets; results honour revoked_at on its own too.
-        from django.db.models import Value
-
-        Ticket.objects.filter(selection=withdrawn).update(revoked_at=timezone.now(), revoked_reason="企业注销")
-        from assessment.models import DrawSelection
-
-        DrawSelection.objects.filter(pk=withdrawn.pk).update(withdrawn_reason=Value(""))  # only the revocation left
+        # Withdrawal revoked the tickets (and the results would leave them out on that alone).
+        assert Ticket.objects.filter(selection=withdrawn).exclude(revoked_at=None).count() == len(units[ids[0]])
     outcome = results.round_results(session.plan)
     unit_ids = {u.unit_id for u in outcome.units}
     assert ids[0] not in unit_ids and replacement.unit_id in unit_ids
@@ -230,7 +239,7 @@ def test_the_public_page_agrees_with_the_results(staff, tree, client):
     draw = session.plan.draws.get()
     withdrawn = draw.selections.order_by("position").first()
     replacement = sampling.draw_extend(actor=staff.operator_a, draw=draw, withdraw=withdrawn, reason="企业注销")
-    Ticket.objects.filter(selection=withdrawn).update(revoked_at=timezone.now(), revoked_reason="企业注销")
+    assert not Ticket.objects.filter(selection=withdrawn, revoked_at__isnull=True).exists()  # withdrawal revokes
     tickets_issue(actor=staff.operator_a, session=session, selections=[replacement])
     end_session(session)
     plan = sampling.plan_close(actor=staff.operator_a, plan=session.plan)

@@ -4,11 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import ExamSession, QuestionVersion, Ticket
+from assessment.models import QuestionVersion, Ticket
 from assessment.services import attempts as attempt_service
 from assessment.services.sampling import plan_close
 from cms.models import ResultsPage
@@ -26,8 +27,8 @@ def closed_plan(staff, tree):
         answers = {p: attempt_service.to_shown_letters(i, QuestionVersion.objects.get(pk=i["v"]).answer) for p, i in enumerate(attempt.paper)}
         attempt_service.attempt_save_answers(attempt=attempt, answers=answers)
         attempt_service.attempt_submit(attempt=attempt)
-    ExamSession.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(minutes=1))
-    return plan_close(actor=staff.operator_a, plan=session.plan)
+    with time_machine.travel(session.ends_at + timedelta(minutes=1), tick=True):  # the session is over
+        return plan_close(actor=staff.operator_a, plan=session.plan)
 
 
 def approve(page, approver):

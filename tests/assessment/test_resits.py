@@ -179,3 +179,9 @@ def test_a_director_who_has_not_passed_is_a_finding_until_the_re_exam_is_passed(
     assert Person.objects.get(pk=failed.pk).assessment_unpassed_since is None
     flagged = set(filter_by_finding(units_with_findings(ProductionUnit.objects.all()), "unpassed_in_post").values_list("pk", flat=True))
     assert mixed_unit not in flagged
+
+
+def test_the_order_page_leads_to_the_re_exam(closed_round, staff, client_for):
+    order = RectificationOrder.objects.get(unit_id=closed_round["mixed_unit"])
+    page = client_for(staff.operator_a).get(reverse("orders:inspect", args=[order.pk])).content.decode()
+    assert reverse("plans:inspect", args=[closed_round["plan"].pk]) + "#resits" in page

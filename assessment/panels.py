@@ -1,7 +1,5 @@
 """The dashboard panel of the 抽查考核 side: recent rounds and the pass-rate trend."""
 
-from django.forms import Media
-from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from wagtail.admin.ui.components import Component
 
@@ -19,10 +17,6 @@ class RoundsPanel(Component):
 
     def __init__(self, request):
         self.request = request
-
-    @property
-    def media(self):
-        return Media(js=[static("vendor/plotly/plotly.min.js"), static("js/charts.js")])
 
     def get_context_data(self, parent_context=None):
         from .charts import pass_rate_chart

@@ -7,6 +7,10 @@ class CmsConfig(AppConfig):
     verbose_name = _("Publishing")
 
     def ready(self):
+        # Wagtail's chooser widgets write inline scripts, which our CSP refuses: see cms/csp.py.
+        from .csp import install
+
+        install()
         _wagtail_exports_formula_safe()
 
 

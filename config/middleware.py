@@ -1,11 +1,14 @@
 """Request-wide security (issue 15): the request-size cap before a body is read, staff session
-limits, and the Permissions-Policy header."""
+limits, the Permissions-Policy header and the Content-Security-Policy (django-csp)."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
+
+from csp.constants import HEADER
+from csp.middleware import CSPMiddleware, PolicyParts
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
@@ -42,3 +45,34 @@ class SecurityLimitsMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with settings.CONTENT_SECURITY_POLICY, and one exception: a response
+    that a view marked X-Frame-Options SAMEORIGIN (Wagtail's preview, shown in the page editor's
+    preview panel) may be framed by our own pages, so its frame-ancestors is 'self', not 'none'; and
+    Wagtail's admin (/admin/) has the directives of settings.CONTENT_SECURITY_POLICY_ADMIN.
+    Wagtail renders a preview by passing a request of its own through the middleware, so the
+    response may already carry the policy, with 'none', when it reaches us: that one is amended."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only:
+            return parts
+        replace = dict(parts.replace or {})
+        if request.path_info.startswith("/admin/"):
+            replace.update(settings.CONTENT_SECURITY_POLICY_ADMIN)
+        if _same_origin_framing(response):
+            replace["frame-ancestors"] = "'self'"
+        parts.replace = replace or None
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if _same_origin_framing(response) and HEADER in response:
+            response[HEADER] = response[HEADER].replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+        return response
+
+
+def _same_origin_framing(response) -> bool:
+    return response.get("X-Frame-Options", "").upper() == "SAMEORIGIN"

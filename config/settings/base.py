@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
 # may pick English in their Wagtail account preferences.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below; config/middleware.py).
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,6 +79,44 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lock-out into its response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4.x), enforced in every environment, tests included, so that a
+# browser test fails on any violation (tests/browser/conftest.py). Everything comes from our own
+# origin: no CDN, no external font, no inline script, no inline style. README, Security → Headers.
+# - Scripts: 'self' only, no 'unsafe-inline', no 'unsafe-eval', in the admin too. Wagtail 8 still
+#   writes inline <script>s for its date/time pickers, InlinePanel and chooser widgets: our templates
+#   in cms/templates/wagtailadmin/ and cms/csp.py write data in their place, which
+#   static/js/wagtail-csp.js passes to the same functions.
+# - plotly.js writes its stylesheet into <style> elements unless the page already has them:
+#   templates/includes/plotly_assets.html links static/css/plotly.css instead (config/plotly_css.py).
+# - img-src data: blob:: the favicon (data:,) and the admin's data: images; blob: for the previews of
+#   images chosen for upload in Wagtail's image forms.
+# - frame-src 'self': the page editor's preview panel is an iframe of our own preview view; that view
+#   (and only it) says X-Frame-Options SAMEORIGIN, and then frame-ancestors is 'self' instead of
+#   'none' (config/middleware.py). Everything else may not be framed at all.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Wagtail's admin only (/admin/; config/middleware.py): its rich text editor (Draftail) draws the
+# placeholders of empty blocks ("标题2" …) and the numbering of nested lists with <style> elements it
+# writes at run time, whose text follows the user's language, so no hash fits them. <style> elements
+# are allowed there; style="" attributes stay refused (style-src-attr falls back to style-src 'self'),
+# and the public site and the exam keep style-src 'self' alone.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "style-src-elem": ["'self'", "'unsafe-inline'"],
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

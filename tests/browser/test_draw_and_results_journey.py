@@ -45,6 +45,7 @@ def test_public_draw_then_published_results(live_server, page):
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
     page.goto(f"{live_server.url}/admin/plans/presentation/{plan.pk}/")
+    page.on("dialog", lambda dialog: dialog.accept())  # the draw asks first (data-confirm)
     assert frame.sha256 in page.content()
     # The draw asks first, in the dialog's words; every dialog of this page is accepted.
     dialogs = []
@@ -71,6 +72,10 @@ def test_public_draw_then_published_results(live_server, page):
         results_page = results_publish(actor=operator, plan=plan)
         results_page.current_workflow_state.current_task_state.approve(user=approver)
     results_page = ResultsPage.objects.get(pk=results_page.pk)
+
+    # The console's results of the round, with its charts (plotly under the admin's policy).
+    page.goto(f"{live_server.url}/admin/plans/results/{plan.pk}/")
+    page.wait_for_selector("#chart-county .main-svg")
 
     page.goto(f"{live_server.url}{results_page.url}")
     assert "余杭区抽查考核" in page.title()

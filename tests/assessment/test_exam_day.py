@@ -142,17 +142,21 @@ def test_withdrawing_a_unit_revokes_its_tickets_and_closes_an_open_attempt(exam,
         assert refused.status_code == 400 and "作废" in refused.content.decode()
     attempt = Attempt.objects.get(pk=started.pk)
     assert attempt.status == AttemptStatus.SUBMITTED and attempt.finished_by == FinishedBy.WITHDRAWN
-    # the start paths refuse a revoked ticket, the fast one included
+    # the start paths refuse a revoked ticket that never started, the fast one included: a second
+    # unit, withdrawn before anyone of it sat (the first may have only the one person who started)
+    other = next(i.ticket.selection for i in issued if i.ticket.selection_id != selection.pk)
+    sampling.draw_extend(actor=staff.operator_a, draw=draw, withdraw=other, reason="停产")
+    never_started = Ticket.objects.filter(selection=other).first()
     with pytest.raises(Exception):
-        attempt_service.attempt_start(ticket_id=of_unit[-1].ticket.pk)
-    assert not Attempt.objects.filter(ticket_id=of_unit[-1].ticket.pk).exists()
+        attempt_service.attempt_start(ticket_id=never_started.pk)
+    assert not Attempt.objects.filter(ticket=never_started).exists()
     # the board shows them revoked, with no action; the replacement gets tickets by issuing again
     board = operator.get(reverse("plans:session_board", args=[session.plan_id, session.pk])).content.decode()
     assert "已撤销" in board or "作废" in board
-    replacement = DrawSelection.objects.get(draw=draw, is_extension=True)
+    replacement = DrawSelection.objects.filter(draw=draw, is_extension=True).order_by("position").first()
     assert operator.post(reverse("plans:session_tickets", args=[session.plan_id, session.pk])).status_code == 302
     assert Ticket.objects.filter(selection=replacement, revoked_at__isnull=True).exists()
-    entry = ModelLogEntry.objects.get(action="assessment.draw_extend")
+    entry = ModelLogEntry.objects.filter(action="assessment.draw_extend").order_by("pk").first()
     assert sorted(entry.data["revoked_tickets"]) == sorted(i.ticket.number for i in of_unit)
     # the notices printed again leave the revoked out
     everything = operator.get(reverse("plans:session_notices", args=[session.plan_id, session.pk])).content.decode()

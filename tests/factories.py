@@ -88,11 +88,14 @@ def open_session_with_tickets(*, county, operator, approver, units=8, seed="9876
 
     if not Question.objects.exists():
         call_command("import_questions", STARTER_BANK, verbosity=0)
-    rows = unit_rows(units, [county.code], seed=county.pk + 100)
+    # Seeded by the county's code, not its pk: PostgreSQL's sequences do not roll back between tests,
+    # so a pk-based seed gave each database (and each test order) a different register.
+    stable = int(county.code) % 1000
+    rows = unit_rows(units, [county.code], seed=stable + 100)
     for i, row in enumerate(rows):
         row["强制性产品认证证书编号"] = row["强制性产品认证证书编号"] or f"2023{county.pk:04d}{i:08d}"
     assert import_units(rows, county).ok
-    assert import_people(person_rows(rows, seed=county.pk + 200), county).ok
+    assert import_people(person_rows(rows, seed=stable + 200), county).ok
     plan = SamplingPlan.objects.create(jurisdiction=county, year=2026, title="考核计划", roles=["director", "officer"],
                                        created_by=operator, sample_size=min(3, units))
     sampling.plan_submit(actor=operator, plan=plan)

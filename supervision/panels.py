@@ -27,6 +27,8 @@ class JurisdictionSummaryPanel(Component):
             (_("Counties in jurisdiction"), jurisdictions.filter(level=JurisdictionLevel.COUNTY).count(), reverse("jurisdictions:index") + "?level=county"),
             (_("Production units"), units.count(), index),
             (_("Director required but none in post"), filter_by_finding(units, "no_director").count(), index + "?finding=no_director"),
+            # Order 75 Art. 15 ¶1: staff who have not passed the assessment may not hold their post.
+            (_("Staff in post who have not passed the assessment"), filter_by_finding(units, "unpassed_in_post").count(), index + "?finding=unpassed_in_post"),
             (_("Units with any finding"), filter_by_finding(units, "any").count(), index + "?finding=any"),
             (_("Staff"), scope_queryset(StaffProfile.objects.all(), user=user).count(), reverse("staff:index")),
         ]

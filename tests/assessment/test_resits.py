@@ -185,3 +185,12 @@ def test_the_order_page_leads_to_the_re_exam(closed_round, staff, client_for):
     order = RectificationOrder.objects.get(unit_id=closed_round["mixed_unit"])
     page = client_for(staff.operator_a).get(reverse("orders:inspect", args=[order.pk])).content.decode()
     assert reverse("plans:inspect", args=[closed_round["plan"].pk]) + "#resits" in page
+
+
+def test_the_dashboard_counts_units_with_unpassed_staff_in_post(closed_round, staff, client_for):
+    page = client_for(staff.operator_a).get(reverse("wagtailadmin_home")).content.decode()
+    assert "?finding=unpassed_in_post" in page
+    listing = client_for(staff.operator_a).get(reverse("units:index") + "?finding=unpassed_in_post").content.decode()
+    from supervision.models import ProductionUnit
+
+    assert ProductionUnit.objects.get(pk=closed_round["mixed_unit"]).name in listing

@@ -100,7 +100,8 @@ def selection_withdraw_view(request, pk: int, selection_pk: int):
     return redirect("plans:inspect", plan.pk)
 
 
-def session_create_view(request, pk: int):
+def _session_form_view(request, pk: int, create, success: str):
+    """A session (first round or re-exam) from the plan page's form: field errors as messages."""
     plan = _plan(request, pk)
     if response := _post_only(request):
         return response
@@ -110,24 +111,17 @@ def session_create_view(request, pk: int):
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
         return redirect("plans:inspect", plan.pk)
-    run_action(request, lambda: sessions.session_create(actor=request.user, plan=plan, **form.cleaned_data), _("Session created."))
+    run_action(request, lambda: create(actor=request.user, plan=plan, **form.cleaned_data), success)
     return redirect("plans:inspect", plan.pk)
+
+
+def session_create_view(request, pk: int):
+    return _session_form_view(request, pk, sessions.session_create, _("Session created."))
 
 
 def resit_session_create_view(request, pk: int):
     """补考: a re-exam session of a closed round, for the persons who have not passed."""
-    plan = _plan(request, pk)
-    if response := _post_only(request):
-        return response
-    form = SessionForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
-        return redirect("plans:inspect", plan.pk)
-    run_action(request, lambda: resits.resit_session_create(actor=request.user, plan=plan, **form.cleaned_data),
-               _("Re-exam session created. Issue its tickets to print the notices."))
-    return redirect("plans:inspect", plan.pk)
+    return _session_form_view(request, pk, resits.resit_session_create, _("Re-exam session created. Issue its tickets to print the notices."))
 
 
 def _session(request, plan, session_pk) -> ExamSession:

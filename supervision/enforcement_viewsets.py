@@ -114,6 +114,7 @@ class RectificationOrderViewSet(console.ScopedModelViewSet):
             *super().get_urlpatterns(),
             path("act/<int:pk>/<str:action>/", views.order_action_view, name="action"),
             path("print/<int:pk>/", views.order_print_view, name="print"),
+            path("evidence/<int:pk>/", views.evidence_file_view, name="evidence_file"),
             path("findings/", views.orders_for_findings_view, name="findings"),
             path("notice/<int:pk>/", views.notice_preview_view, name="notice"),
             path("notice/print/<int:pk>/", views.notice_print_view, name="notice_print"),

@@ -65,6 +65,8 @@ class OrderEvidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    scope_path_lookup = "order__unit__county__path"
+
     class Meta:
         ordering = ["uploaded_at"]
 

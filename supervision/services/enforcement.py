@@ -31,6 +31,7 @@ from ..models import (
     StaffRole,
 )
 from ..order_states import OPEN, transition_target
+from ..files import upload_checked
 from ..scoping import scope_queryset, staff_profile_of, user_can_edit
 from .documents import document_number_next
 from .system import system_actor
@@ -141,6 +142,7 @@ def evidence_submit(*, actor, order: RectificationOrder, file, description: str)
     _check_editor(actor, order.unit)
     order = _locked(order)
     transition_target("evidence", order.status)
+    upload_checked(file)  # by content: an evil.html named .pdf is refused
     evidence = OrderEvidence.objects.create(order=order, file=file, description=description.strip()[:200], uploaded_by=actor)
     _move(order, "evidence", actor=actor, log_action="supervision.order_evidence", data={"file": evidence.file.name, "description": evidence.description})
     return evidence

@@ -185,3 +185,35 @@ def decision_status_view(request, pk: int):
         return HttpResponseNotAllowed(["POST"])
     run_action(request, lambda: penalties.decision_set_status(actor=request.user, decision=decision, status=request.POST.get("status", "")), _("Status changed."))
     return redirect("penalties:print", decision.pk)
+
+
+def evidence_file_view(request, pk: int):
+    """An evidence file, only to staff whose jurisdiction holds the unit (404 otherwise), typed by
+    its content: images and PDFs inline, everything else as an attachment; never as HTML."""
+    from django.http import FileResponse
+
+    from ..files import KINDS, sniff
+    from ..models import OrderEvidence
+
+    evidence = get_in_scope_or_404(OrderEvidence.objects.select_related("order"), user=request.user, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    head = handle.read(4096)
+    handle.seek(0)
+
+    def read_all():
+        handle.seek(0)
+        data = handle.read()
+        handle.seek(0)
+        return data
+
+    kind = sniff(head, read_all)
+    content_type, extension, inline = KINDS.get(kind, ("application/octet-stream", "bin", False))
+    response = FileResponse(handle, content_type=content_type, as_attachment=not inline,
+                            filename=f"{evidence.order.number}-{evidence.pk}.{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    response["Cache-Control"] = "private, no-store"
+    return response

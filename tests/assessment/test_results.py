@@ -147,7 +147,7 @@ def test_failed_units_get_orders_and_a_passed_resit_lets_them_close(staff, tree)
     assert len(orders) == len({t.person.unit_id for t in tickets}) and all(o.requires_resit for o in orders)
     assert results.rectification_orders_issue(actor=staff.operator_a, plan=plan) == orders  # idempotent
     order = orders[0]
-    evidence_submit(actor=staff.operator_a, order=order, file=SimpleUploadedFile("r.pdf", b"x"), description="培训记录")
+    evidence_submit(actor=staff.operator_a, order=order, file=SimpleUploadedFile("r.pdf", b"%PDF-1.4"), description="培训记录")
     # The re-exam: a re-exam session of the closed round, and this time the unit's people pass.
     resit_session = resit_session_create(actor=staff.operator_a, plan=plan, name="补考", mode="online", venue="",
                                          starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=2))

@@ -73,7 +73,8 @@ def import_people(rows, jurisdiction, *, dry_run=False, actor=None, fmt="csv"):
 STARTER_BANK = "assessment/data/starter_questions.csv"
 
 
-def open_session_with_tickets(*, county, operator, approver, units=8, seed="98765432109876543210123", start=None, end=None):
+def open_session_with_tickets(*, county, operator, approver, units=8, seed="98765432109876543210123", start=None, end=None,
+                              latest_start=None, plan_options=None):
     """A drawn plan of `county` with one session open now and its tickets issued, all through
     the real services. Returns (session, [IssuedTicket, ...])."""
     from datetime import timedelta
@@ -96,15 +97,17 @@ def open_session_with_tickets(*, county, operator, approver, units=8, seed="9876
         row["强制性产品认证证书编号"] = row["强制性产品认证证书编号"] or f"2023{county.pk:04d}{i:08d}"
     assert import_units(rows, county).ok
     assert import_people(person_rows(rows, seed=stable + 200), county).ok
+    # plan_options: what the plan form sets while the plan is a draft (e.g. absent_counts_as_failed).
     plan = SamplingPlan.objects.create(jurisdiction=county, year=2026, title="考核计划", roles=["director", "officer"],
-                                       created_by=operator, sample_size=min(3, units))
+                                       created_by=operator, sample_size=min(3, units), **(plan_options or {}))
     sampling.plan_submit(actor=operator, plan=plan)
     sampling.plan_approve(actor=approver, plan=plan)
     sampling.frame_freeze(actor=operator, plan=plan)
     draw = sampling.draw_perform(actor=operator, plan=plan, seed=seed)
     now = timezone.now()
     session = session_create(actor=operator, plan=plan, name="第一场", mode="online", venue="",
-                             starts_at=start or now - timedelta(minutes=5), ends_at=end or now + timedelta(hours=3))
+                             starts_at=start or now - timedelta(minutes=5), ends_at=end or now + timedelta(hours=3),
+                             latest_start_at=latest_start)
     issued = tickets_issue(actor=operator, session=session, selections=list(draw.selections.all()))
     return session, issued
 

@@ -179,10 +179,9 @@ def test_a_candidate_logged_in_when_the_unit_is_withdrawn_is_shown_out(exam, sta
 @pytest.mark.parametrize("fast", [True, False])
 def test_the_latest_start_is_enforced_to_the_second_on_both_paths(staff, tree, fast):
     now = timezone.now().replace(microsecond=0)
-    session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a,
-                                                start=now - timedelta(minutes=10), end=now + timedelta(hours=2))
-    type(session).objects.filter(pk=session.pk).update(latest_start_at=now + timedelta(minutes=20))
     latest = now + timedelta(minutes=20)
+    session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a,
+                                                start=now - timedelta(minutes=10), end=now + timedelta(hours=2), latest_start=latest)
 
     def start(item, at):
         if fast:

@@ -51,8 +51,11 @@ def frame_staff(session):
     return {int(row["id"].rsplit(":", 1)[1]) for row in frame_rows(session)}
 
 
-def set_pool(session, **settings):
-    SamplingPlan.objects.filter(pk=session.plan_id).update(**settings)
+def pooled_session(staff, tree, **settings):
+    """A session of a plan whose pool settings were set on the draft, as the plan form does."""
+    session, _issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a,
+                                                 units=5, plan_options=settings)
+    return session
 
 
 # --- the person running the draw ----------------------------------------------------------------
@@ -83,8 +86,8 @@ def test_actor_and_one_more_is_refused_not_drawn(session, runner, tree):
 
 
 @pytest.mark.parametrize(("multiple", "own", "widened"), [(3, 5, True), (3, 6, False), (2, 3, True), (2, 4, False), (1, 2, False)])
-def test_widened_below_the_multiple_of_examiners_needed_not_at_it(session, runner, tree, multiple, own, widened):
-    set_pool(session, examiner_pool_multiple=multiple)
+def test_widened_below_the_multiple_of_examiners_needed_not_at_it(staff, runner, tree, multiple, own, widened):
+    session = pooled_session(staff, tree, examiner_pool_multiple=multiple)
     own_staff = examiners("ex", tree.county_a, own)
     neighbours = examiners("nb", tree.county_b, 2)
     examiners_draw(actor=runner.user, session=session, count=2)
@@ -136,8 +139,8 @@ def test_recusal_applies_to_the_widened_staff(session, runner, tree):
     assert neighbours[0].pk in entry.data["recused"]
 
 
-def test_no_widening_when_the_plan_says_so(session, runner, tree):
-    set_pool(session, examiner_pool_widen=False)
+def test_no_widening_when_the_plan_says_so(staff, runner, tree):
+    session = pooled_session(staff, tree, examiner_pool_widen=False)
     own = examiners("ex", tree.county_a, 3)
     examiners("nb", tree.county_b, 4)
     examiners_draw(actor=runner.user, session=session)
@@ -145,8 +148,8 @@ def test_no_widening_when_the_plan_says_so(session, runner, tree):
     assert ExamSession.objects.get(pk=session.pk).examiner_pool == ExaminerPool.OWN
 
 
-def test_no_widening_refuses_when_too_few_even_with_neighbours(session, runner, tree):
-    set_pool(session, examiner_pool_widen=False)
+def test_no_widening_refuses_when_too_few_even_with_neighbours(staff, runner, tree):
+    session = pooled_session(staff, tree, examiner_pool_widen=False)
     examiners("ex", tree.county_a, 1)
     examiners("nb", tree.county_b, 4)
     with pytest.raises(ValidationError):

@@ -197,8 +197,9 @@ def test_the_overdue_command_logs_under_the_system_actor(staff, order):
     from django.core.management import call_command
     from django.utils import timezone
 
-    today = timezone.localdate()
-    RectificationOrder.objects.filter(pk=order.pk).update(issued_on=today - timedelta(days=10), deadline=today - timedelta(days=1))
-    call_command("mark_overdue_orders")
+    import time_machine
+
+    with time_machine.travel(timezone.now() + timedelta(days=(order.deadline - timezone.localdate()).days + 1)):  # the day after the deadline
+        call_command("mark_overdue_orders")
     assert fresh(order).status == OVERDUE
     assert entries(order, "supervision.order_overdue")[0].user.username == SYSTEM_USERNAME

@@ -51,23 +51,28 @@ def sniff(head: bytes, read_all=None) -> str | None:
     return None
 
 
+def sniff_file(handle) -> str | None:
+    """The kind of an open file (an upload or a stored file), read from its start; left at 0."""
+
+    def read_all():
+        handle.seek(0)
+        data = handle.read()
+        handle.seek(0)
+        return data
+
+    handle.seek(0)
+    head = handle.read(4096)
+    handle.seek(0)
+    return sniff(head, read_all)
+
+
 def upload_checked(upload) -> str:
     """The kind of an uploaded file, or a Chinese ValidationError: too big, empty, or not a kind
     we accept."""
     limit = getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
     if upload.size > limit:
         raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    upload.seek(0)
-    head = upload.read(4096)
-    upload.seek(0)
-
-    def read_all():
-        upload.seek(0)
-        data = upload.read()
-        upload.seek(0)
-        return data
-
-    kind = sniff(head, read_all)
+    kind = sniff_file(upload)
     if kind is None:
         raise ValidationError(_("Only PDF, JPEG or PNG images, xlsx workbooks and csv files are accepted (checked by their content, not their name)."))
     return kind

@@ -74,7 +74,7 @@ STARTER_BANK = "assessment/data/starter_questions.csv"
 
 
 def open_session_with_tickets(*, county, operator, approver, units=8, seed="98765432109876543210123", start=None, end=None,
-                              latest_start=None, plan_options=None):
+                              latest_start=None, plan_options=None, sample=None):
     """A drawn plan of `county` with one session open now and its tickets issued, all through
     the real services. Returns (session, [IssuedTicket, ...])."""
     from datetime import timedelta
@@ -99,7 +99,7 @@ def open_session_with_tickets(*, county, operator, approver, units=8, seed="9876
     assert import_people(person_rows(rows, seed=stable + 200), county).ok
     # plan_options: what the plan form sets while the plan is a draft (e.g. absent_counts_as_failed).
     plan = SamplingPlan.objects.create(jurisdiction=county, year=2026, title="考核计划", roles=["director", "officer"],
-                                       created_by=operator, sample_size=min(3, units), **(plan_options or {}))
+                                       created_by=operator, sample_size=sample or min(3, units), **(plan_options or {}))
     sampling.plan_submit(actor=operator, plan=plan)
     sampling.plan_approve(actor=approver, plan=plan)
     sampling.frame_freeze(actor=operator, plan=plan)

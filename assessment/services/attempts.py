@@ -381,7 +381,7 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None, by: str = F
     transaction. After the deadline (plus grace) the attempt counts as submitted at the deadline,
     with the answers saved until then; answers handed in that late do not count."""
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("blueprint").get(pk=attempt.pk)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("blueprint", "ticket__session").get(pk=attempt.pk)
     if attempt.status == AttemptStatus.SUBMITTED:
         return attempt
     late = now > _grace_end(attempt)
@@ -396,7 +396,7 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None, by: str = F
         attempt.finished_by = FinishedBy.DEADLINE if (late or by == FinishedBy.DEADLINE) else FinishedBy.CANDIDATE
     attempt.score, attempt.max_score, attempt.passed = grade.score, grade.max_score, grade.passed
     attempt.save(update_fields=["status", "submitted_at", "finished_by", "score", "max_score", "passed"])
-    if by != FinishedBy.WITHDRAWN and (attempt.sequence > 1 or ExamSession.objects.filter(tickets__pk=attempt.ticket_id, is_resit=True).exists()):
+    if by != FinishedBy.WITHDRAWN and (attempt.sequence > 1 or attempt.ticket.session.is_resit):
         from .results import resit_report
 
         resit_report(attempt)

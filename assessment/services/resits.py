@@ -84,7 +84,8 @@ def resit_tickets_issue(*, actor, session: ExamSession) -> list[IssuedTicket]:
     if session.ends_at <= timezone.now():
         raise ValidationError(_("The session has ended; its notices can no longer be printed."))
     draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
-    candidates = [p for p in resit_candidates(plan) if not Ticket.objects.filter(session=session, person=p).exists()]
+    holding = set(Ticket.objects.filter(session=session).values_list("person_id", flat=True))
+    candidates = [p for p in resit_candidates(plan) if p.pk not in holding]
     first_tickets = {
         t.person_id: t for t in Ticket.objects.filter(session__plan=plan, session__is_resit=False, person__in=candidates, revoked_at__isnull=True)
     }

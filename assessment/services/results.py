@@ -422,7 +422,7 @@ def resit_report(attempt: Attempt) -> None:
     order_record_resit(unit_id=unit_id, source_id=plan.pk, passed=passed)
     from .sampling import people_assessment_report
 
-    people_assessment_report(plan)
+    people_assessment_report(plan, outcomes)
 
 
 def unit_assessment_history(unit) -> list:

@@ -370,12 +370,13 @@ def plan_close(*, actor, plan: SamplingPlan) -> SamplingPlan:
     return plan
 
 
-def people_assessment_report(plan: SamplingPlan) -> None:
+def people_assessment_report(plan: SamplingPlan, outcomes: dict[int, str] | None = None) -> None:
     """Tell the register who of the round has passed (Art. 15 ¶1): at the close, and again after
-    each re-exam. Through supervision's service; the register never reads assessment tables."""
+    each re-exam (with the outcomes the caller already has). Through supervision's service; the
+    register never reads assessment tables."""
     from supervision.services.register import person_assessment_record
 
     from .resits import person_outcomes
 
-    outcomes = person_outcomes(plan)
+    outcomes = person_outcomes(plan) if outcomes is None else outcomes
     person_assessment_record(outcomes={pid: outcome == "passed" for pid, outcome in outcomes.items()}, label=plan.title)

@@ -192,7 +192,7 @@ def evidence_file_view(request, pk: int):
     its content: images and PDFs inline, everything else as an attachment; never as HTML."""
     from django.http import FileResponse
 
-    from ..files import KINDS, sniff
+    from ..files import KINDS, sniff_file
     from ..models import OrderEvidence
 
     evidence = get_in_scope_or_404(OrderEvidence.objects.select_related("order"), user=request.user, pk=pk)
@@ -200,16 +200,7 @@ def evidence_file_view(request, pk: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404
-    head = handle.read(4096)
-    handle.seek(0)
-
-    def read_all():
-        handle.seek(0)
-        data = handle.read()
-        handle.seek(0)
-        return data
-
-    kind = sniff(head, read_all)
+    kind = sniff_file(handle)
     content_type, extension, inline = KINDS.get(kind, ("application/octet-stream", "bin", False))
     response = FileResponse(handle, content_type=content_type, as_attachment=not inline,
                             filename=f"{evidence.order.number}-{evidence.pk}.{extension}")

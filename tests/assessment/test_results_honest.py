@@ -293,33 +293,10 @@ def test_the_plan_form_has_the_absent_setting():
 
 
 def _drawn_plan(*, county, operator, approver, units: int, sample: int, plan_options=None):
-    """Like factories.open_session_with_tickets, but drawing `sample` units."""
-    from django.core.management import call_command
-
-    from assessment.models import Question
-    from assessment.services.sessions import session_create, tickets_issue
-    from supervision.fake_register import person_rows, unit_rows
-    from tests.factories import STARTER_BANK
-
-    if not Question.objects.exists():
-        call_command("import_questions", STARTER_BANK, verbosity=0)
-    stable = int(county.code) % 1000  # as tests/factories.py: the same register on every database
-    rows = unit_rows(units, [county.code], seed=stable + 100)
-    for i, row in enumerate(rows):
-        row["强制性产品认证证书编号"] = row["强制性产品认证证书编号"] or f"2023{county.pk:04d}{i:08d}"
-    assert import_units(rows, county).ok
-    assert import_people(person_rows(rows, seed=stable + 200), county).ok
-    plan = SamplingPlan.objects.create(jurisdiction=county, year=2026, title="考核计划", roles=["director", "officer"],
-                                       created_by=operator, sample_size=sample, **(plan_options or {}))
-    sampling.plan_submit(actor=operator, plan=plan)
-    sampling.plan_approve(actor=approver, plan=plan)
-    sampling.frame_freeze(actor=operator, plan=plan)
-    draw = sampling.draw_perform(actor=operator, plan=plan, seed=SEED)
-    now = timezone.now()
-    session = session_create(actor=operator, plan=plan, name="第一场", mode="online", venue="",
-                             starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=3))
-    issued = tickets_issue(actor=operator, session=session, selections=list(draw.selections.all()))
-    return plan, issued
+    """factories.open_session_with_tickets drawing `sample` units: (plan, issued)."""
+    session, issued = open_session_with_tickets(county=county, operator=operator, approver=approver, units=units,
+                                                seed=SEED, sample=sample, plan_options=plan_options)
+    return session.plan, issued
 
 
 def test_round_results_query_count_does_not_grow_with_the_tickets(staff, tree):

@@ -173,6 +173,18 @@ else:
 # with the database backend embedded; run `manage.py db_worker` beside the web process.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The periodic commands and their intervals in seconds. `manage.py run_periodic` (config/periodic.py)
+# runs each when it falls due, one after another in one process; `make run` starts it beside the web
+# server. A deployment runs it as one more service, or replaces it with the cron lines in the README.
+PERIODIC_COMMANDS = [
+    # Submits attempts past their deadline, marks absentees, erases kept access codes (Art. 15 exams).
+    ("exam_housekeeping", 60),
+    # Wagtail's scheduled publishing: pages approved with a go-live or expiry time.
+    ("publish_scheduled", 60),
+    # Orders to correct past their deadline become overdue (Art. 17), logged as the system actor.
+    ("mark_overdue_orders", 24 * 3600),
+]
+
 # Django's database sessions with a lighter read (config/sessions.py).
 SESSION_ENGINE = "config.sessions"
 # Staff sessions end after a working day, after 30 minutes idle (config/middleware.py), when the
@@ -282,4 +294,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The scheduler says what each periodic command did (config/periodic.py).
+    "loggers": {"zlaq.periodic": {"level": "INFO"}},
 }

@@ -24,6 +24,7 @@ system-packages:
 # strings run `make messages`, translate the new entries in django.po, and `make messages` again.
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages --locale=zh_Hans --ignore=.venv --ignore=staticfiles --ignore=tests --no-location --no-wrap
+	$(BIN)/python manage.py makemessages --domain=djangojs --locale=zh_Hans --ignore=.venv --ignore=staticfiles --ignore=tests --no-location --no-wrap
 	$(BIN)/python manage.py compilemessages --ignore=.venv --locale=zh_Hans
 
 migrate: $(STAMP)

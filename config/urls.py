@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -8,6 +10,13 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("exam/", include("assessment.exam_urls")),
+    # The messages of static/js (locale/zh_Hans/LC_MESSAGES/djangojs.po): the same for everyone of a
+    # language, so kept for a day by the browser (one request per exam device and day).
+    path(
+        "jsi18n/",
+        cache_control(public=True, max_age=86400)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
 ]
 
 # Uploaded evidence is never served from /media/: it goes through orders:evidence_file, which

@@ -9,8 +9,10 @@
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   const net = document.querySelector("[data-net]");
   const answeredEl = document.querySelector("[data-answered]");
-  const savedText = document.documentElement.lang.startsWith("zh") ? "已保存" : "Saved";
-  const waitingText = document.documentElement.lang.startsWith("zh") ? "网络中断，答案已暂存，恢复后自动提交" : "Offline: answers kept, sent when back";
+  // Messages through Django's JavaScript catalogue (/jsi18n/, locale/…/djangojs.po), loaded before us.
+  const gettext = window.gettext || ((text) => text);
+  const savedText = gettext("Saved");
+  const waitingText = gettext("Offline: answers kept, sent when back");
 
   const readQueue = () => { try { return JSON.parse(localStorage.getItem(queueKey)) || {}; } catch (e) { return {}; } };
   const writeQueue = (q) => { try { localStorage.setItem(queueKey, JSON.stringify(q)); } catch (e) { /* private mode */ } };

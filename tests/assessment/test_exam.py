@@ -558,3 +558,17 @@ def test_the_overview_shows_the_session_window_as_enforced(staff, tree):
     page = login(issued[0]).get(reverse("exam:overview")).content.decode()
     assert window_text(session.starts_at, session.ends_at) in page
     assert timezone.localtime(session.ends_at).strftime("%Y-%m-%d") in page
+
+
+def test_the_exam_scripts_messages_come_from_the_javascript_catalogue(client):
+    """static/js/exam.js has no Chinese of its own: its messages are served by /jsi18n/ in Chinese."""
+    from django.urls import reverse
+
+    response = client.get(reverse("javascript-catalog"))
+    body = response.content.decode().encode().decode("unicode_escape")  # the catalogue is \u-escaped JSON
+    assert response.status_code == 200 and '"Saved": "已保存"' in body and "网络中断，答案已暂存" in body
+    assert "max-age=86400" in response["Cache-Control"]
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[2] / "static/js/exam.js").read_text()
+    assert not any("\u4e00" <= char <= "\u9fff" for char in script)

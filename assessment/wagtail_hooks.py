@@ -45,6 +45,8 @@ def register_assessment_log_actions(actions):
         ("assessment.attempt_start_onsite", _("Start on site"), _("Started a candidate's attempt after checking identity")),
         ("assessment.extend_time", _("Extend time"), _("Extended a candidate's time")),
         ("assessment.mark_absent", _("Mark absent"), _("Marked a candidate absent")),
+        ("assessment.attempts_finalize", _("Submit at the deadline"), _("Submitted attempts left open past their deadline")),
+        ("assessment.notice_codes_erase", _("Erase kept access codes"), _("Erased the access codes kept for reprinting an ended session's notices")),
         ("assessment.grant_resit", _("Grant re-sit"), _("Granted a re-sit")),
         ("assessment.plan_close", _("Close round"), _("Closed the round")),
         ("assessment.conflict_declare", _("Declare conflict"), _("Declared a conflict of interest with the unit")),

@@ -13,9 +13,17 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import close_old_connections
+from django.db import connections
 
 logger = logging.getLogger("zlaq.periodic")
+
+
+def _drop_stale_connections() -> None:
+    """A long-lived process drops connections the server closed or that outlived CONN_MAX_AGE, as Django
+    does between requests; never one inside a transaction (closing it there would break the transaction)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 @dataclass
@@ -37,7 +45,7 @@ class Scheduler:
         for name in self.due(now):
             self.last_start[name] = now
             out = io.StringIO()
-            close_old_connections()  # a long-lived process: drop a connection the server closed
+            _drop_stale_connections()
             try:
                 call_command(name, stdout=out)
             except Exception:  # a failing command must not stop the others; logged with its trace

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from supervision.scoping import user_can_edit
+from supervision.services.system import system_actor
 
 from ..models import (
     Attempt,
@@ -414,18 +415,36 @@ def attempts_finalize_expired(*, now: datetime | None = None) -> int:
     """The periodic sweep: attempts left open by closed browsers are submitted at their deadline."""
     now = now or timezone.now()
     expired = Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline__lt=now - timedelta(seconds=GRACE_SECONDS))
-    count = 0
-    for attempt in expired.iterator():
-        attempt_submit(attempt=attempt, now=now, by=FinishedBy.DEADLINE)
-        count += 1
-    return count
+    by_plan: dict = {}
+    for attempt in expired.select_related("ticket__session__plan").iterator():
+        attempt = attempt_submit(attempt=attempt, now=now, by=FinishedBy.DEADLINE)
+        by_plan.setdefault(attempt.ticket.session.plan, []).append(attempt.ticket.number)
+    # An automatic state change is logged like a staff one, under the named system actor (DESIGN §8).
+    for plan, numbers in by_plan.items():
+        log(instance=plan, action="assessment.attempts_finalize", user=system_actor(),
+            data={"tickets": numbers, "from": AttemptStatus.IN_PROGRESS, "to": AttemptStatus.SUBMITTED, "finished_by": FinishedBy.DEADLINE})
+    return sum(len(numbers) for numbers in by_plan.values())
 
 
 @transaction.atomic
 def sessions_mark_absent(*, now: datetime | None = None) -> int:
     """缺考: tickets of ended sessions that never started an attempt are marked absent."""
     now = now or timezone.now()
-    return Ticket.objects.filter(session__ends_at__lte=now, attempts__isnull=True, absent_marked_at__isnull=True).update(absent_marked_at=now)
+    with transaction.atomic():
+        tickets = list(
+            Ticket.objects.select_for_update(of=("self",)).select_related("session__plan")
+            .filter(session__ends_at__lte=now, attempts__isnull=True, absent_marked_at__isnull=True)
+        )
+        if not tickets:
+            return 0
+        Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(absent_marked_at=now)
+        by_plan: dict = {}
+        for ticket in tickets:
+            by_plan.setdefault(ticket.session.plan, []).append(ticket.number)
+        for plan, numbers in by_plan.items():
+            log(instance=plan, action="assessment.mark_absent", user=system_actor(),
+                data={"tickets": numbers, "automatic": True, "reason": "session ended without an attempt"})
+    return len(tickets)
 
 
 def _require_examiner(actor) -> None:

@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 from supervision.models import Jurisdiction, JurisdictionLevel, Person, ProductionUnit, StaffProfile
 from supervision.personal_data import text_decrypt, text_encrypt
 from supervision.scoping import staff_profile_of, user_can_edit
+from supervision.services.system import system_actor
 
 from .. import verify_draw
 from ..models import (
@@ -330,7 +331,19 @@ def notice_lines(session: ExamSession, *, notice: NoticePrint | None = None, now
 def notice_codes_erase(now: datetime | None = None) -> int:
     """After a session ends its kept access codes are erased: nothing can log in with them anyway."""
     now = now or timezone.now()
-    return NoticePrint.objects.filter(session__ends_at__lte=now).exclude(codes_encrypted="").update(codes_encrypted="")
+    with transaction.atomic():
+        prints = list(NoticePrint.objects.select_for_update(of=("self",)).select_related("session__plan")
+                      .filter(session__ends_at__lte=now).exclude(codes_encrypted=""))
+        if not prints:
+            return 0
+        NoticePrint.objects.filter(pk__in=[notice.pk for notice in prints]).update(codes_encrypted="")
+        by_plan: dict = {}
+        for notice in prints:
+            by_plan.setdefault(notice.session.plan, set()).add(notice.session.pk)
+        for plan, sessions in by_plan.items():
+            log(instance=plan, action="assessment.notice_codes_erase", user=system_actor(),
+                data={"sessions": sorted(sessions), "printings": sum(1 for n in prints if n.session.plan == plan)})
+    return len(prints)
 
 
 def _recused(session: ExamSession, candidates: list[StaffProfile]) -> set[int]:

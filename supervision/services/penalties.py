@@ -260,6 +260,11 @@ def decision_set_status(*, actor, decision: PenaltyDecision, status: str) -> Pen
 @transaction.atomic
 def legal_settings_set(*, actor, jurisdiction, **fields) -> BureauLegalSettings:
     """Create or change a bureau's particulars (the console's form does the same for its administrator)."""
+    existing = BureauLegalSettings.objects.select_for_update().filter(jurisdiction=jurisdiction).first()
+    before = {name: getattr(existing, name) for name in fields} if existing else {}
     bureau, created = BureauLegalSettings.objects.update_or_create(jurisdiction=jurisdiction, defaults=fields)
-    log(instance=bureau, action="wagtail.create" if created else "wagtail.edit", user=actor)
+    after = {name: getattr(bureau, name) for name in fields}
+    changed = {name for name in fields if before.get(name) != after[name]}
+    log(instance=bureau, action="wagtail.create" if created else "wagtail.edit", user=actor,
+        data={"before": {k: before[k] for k in changed if k in before}, "after": {k: after[k] for k in changed}})
     return bureau

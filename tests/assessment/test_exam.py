@@ -1,5 +1,6 @@
 """The exam (issue 6): decided on the server, resumable, never leaking answers."""
 
+import json
 from datetime import timedelta
 from functools import partial
 
@@ -9,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from assessment.models import Attempt, AttemptAnswer, AttemptStatus, QuestionVersion, Ticket
 from assessment.services import attempts as service
@@ -140,7 +142,11 @@ def test_abandoned_attempts_are_submitted_at_the_deadline(exam):
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.SUBMITTED and attempt.submitted_at == attempt.deadline
     assert attempt.finished_by == "deadline" and attempt.score is not None
+    entry = ModelLogEntry.objects.get(action="assessment.attempts_finalize")  # automatic, logged by the system actor
+    assert entry.user.username == "system" and entry.data["tickets"] == [ticket.number]
+    assert (entry.data["from"], entry.data["to"]) == (AttemptStatus.IN_PROGRESS, AttemptStatus.SUBMITTED)
     assert service.attempts_finalize_expired(now=later) == 0
+    assert ModelLogEntry.objects.filter(action="assessment.attempts_finalize").count() == 1  # nothing to log twice
 
 
 def test_deadline_is_capped_at_the_session_end(staff, tree):
@@ -451,6 +457,11 @@ def test_absent_candidates_are_marked_when_the_session_closes(exam):
     assert service.sessions_mark_absent(now=session.ends_at + timedelta(minutes=1)) == len(issued) - 1
     started.refresh_from_db()
     assert started.absent_marked_at is None
+    entry = ModelLogEntry.objects.get(action="assessment.mark_absent")
+    assert entry.user.username == "system" and entry.data["automatic"] is True
+    assert sorted(entry.data["tickets"]) == sorted(i.ticket.number for i in issued[1:])
+    assert service.sessions_mark_absent(now=session.ends_at + timedelta(minutes=2)) == 0
+    assert ModelLogEntry.objects.filter(action="assessment.mark_absent").count() == 1
 
 
 def test_resit_prefers_unseen_questions(staff, exam):
@@ -565,8 +576,8 @@ def test_the_exam_scripts_messages_come_from_the_javascript_catalogue(client):
     from django.urls import reverse
 
     response = client.get(reverse("javascript-catalog"))
-    body = response.content.decode().encode().decode("unicode_escape")  # the catalogue is \u-escaped JSON
-    assert response.status_code == 200 and '"Saved": "已保存"' in body and "网络中断，答案已暂存" in body
+    body = response.content.decode()  # the catalogue is JSON with \u-escaped Chinese
+    assert response.status_code == 200 and f'"Saved": {json.dumps("已保存")}' in body and json.dumps("网络中断，答案已暂存")[1:-1] in body
     assert "max-age=86400" in response["Cache-Control"]
     from pathlib import Path
 

@@ -60,6 +60,8 @@ def test_the_issued_notices_can_be_printed_again_until_the_session_ends(exam, st
     assert all(line.access_code is None for line in sessions.notice_lines(session, now=later))
     assert sessions.notice_codes_erase(now=later) == 1
     assert NoticePrint.objects.get(pk=printing.pk).codes_encrypted == ""
+    erased = ModelLogEntry.objects.get(action="assessment.notice_codes_erase")
+    assert erased.user.username == "system" and erased.data["sessions"] == [session.pk]
 
 
 def test_reprinting_a_units_notice_replaces_its_codes_and_refuses_the_old_ones(exam, staff, client_for):

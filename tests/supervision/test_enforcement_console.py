@@ -157,3 +157,16 @@ def test_orders_and_decisions_change_only_through_their_services(staff, order, c
         assert client.get(reverse("penalties:edit", args=[warning.pk])).status_code != 200
     order.refresh_from_db()
     assert order.deadline.year != 2099
+
+
+def test_changing_the_legal_particulars_by_service_logs_what_changed(staff, tree):
+    """The demo and the factories set the particulars through the service: each change is logged old → new."""
+    from wagtail.models import ModelLogEntry
+
+    from supervision.services.penalties import legal_settings_set
+
+    bureau = make_legal_settings(tree.county_a)
+    legal_settings_set(actor=staff.admin_a, jurisdiction=tree.county_a, court="杭州市余杭区人民法院", phone="0571-86000000")
+    entry = ModelLogEntry.objects.filter(object_id=str(bureau.pk), action="wagtail.edit").get()
+    assert entry.user == staff.admin_a
+    assert entry.data == {"before": {"court": "杭州铁路运输法院"}, "after": {"court": "杭州市余杭区人民法院"}}  # the unchanged phone is not listed

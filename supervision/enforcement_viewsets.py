@@ -5,9 +5,11 @@ from datetime import timedelta
 import django_filters
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.widgets import HeaderButton
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -19,7 +21,7 @@ from .history import order_history
 from .models import BureauLegalSettings, DecisionKind, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
 from .order_states import FINABLE, OPEN, actions_from
 from .services.penalties import hearing_threshold_yuan, legal_settings_of, statement_days
-from .scoping import staff_profile_of
+from .scoping import staff_profile_of, user_can_edit
 from .views import enforcement as views
 
 class ServicesOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -58,6 +60,13 @@ class OrderFilterSet(WagtailFilterSet):
 class OrderIndexView(console.ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("unit", "unit__county")
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if user_can_edit(self.request.user):  # Art. 5, 17: the register's findings, previewed before anything is issued
+            buttons.append(HeaderButton(_("Orders for the register's findings"), url=reverse("orders:findings"), icon_name="warning"))
+        return buttons
 
 
 class OrderInspectView(console.ScopedInspectView):

@@ -365,9 +365,9 @@ def plan_item_analysis(plan: SamplingPlan) -> tuple[list[ItemStats], TestStats |
     return items, test
 
 
-def rectification_orders_issue(*, actor, plan: SamplingPlan, deadline_days: int = 30) -> list:
-    """Art. 15: every unit whose round result is not passed rectifies at once; its order closes
-    only after its people pass the re-exam. Issued through the register's services.
+def rectification_order_drafts(plan: SamplingPlan) -> list:
+    """Art. 15: the orders the closed round calls for, one per unit whose result is not passed,
+    as `rectification_orders_issue` would issue them (the preview shows these).
 
     Only decided units get orders: a unit still 未考 (someone not examined, e.g. a replacement
     whose tickets were never issued) gets none, and revoked tickets and withdrawn selections are
@@ -375,8 +375,8 @@ def rectification_orders_issue(*, actor, plan: SamplingPlan, deadline_days: int 
     started as 缺考 first, so by now "pending" is only people who never had a ticket."""
     from django.core.exceptions import ValidationError
 
-    from supervision.models import OrderSource
-    from supervision.services.enforcement import ART_15, order_issue
+    from supervision.models import OrderSource, ProductionUnit
+    from supervision.services.enforcement import ART_15, OrderDraft, order_drafts
 
     from ..models import PlanStatus
 
@@ -391,18 +391,27 @@ def rectification_orders_issue(*, actor, plan: SamplingPlan, deadline_days: int 
     # (otherwise keeping the director away would be a way out of Art. 15). The order's reason
     # names 缺考 apart from 不合格.
     ordered = [u for u in outcome.units if u.outcome in (FAILED, ABSENT)]
-    orders = []
-    from supervision.models import ProductionUnit
-
-    units = ProductionUnit.objects.in_bulk([u.unit_id for u in ordered])
+    units = ProductionUnit.objects.select_related("county").in_bulk([u.unit_id for u in ordered])
+    drafts = []
     for result in ordered:
-        failed = [f"{p.name_masked}（{p.role_label}，{'缺考' if p.outcome == ABSENT else '不合格'}）" for p in result.people if p.outcome in (FAILED, ABSENT)]
-        orders.append(order_issue(
-            actor=actor, unit=units[result.unit_id], source_kind=OrderSource.ASSESSMENT, source_id=plan.pk,
-            source_label=plan.title, requires_resit=True, legal_basis=ART_15, deadline_days=deadline_days,
+        failed = [
+            _("%(name)s (%(role)s, %(outcome)s)") % {"name": p.name_masked, "role": p.role_label, "outcome": _("absent") if p.outcome == ABSENT else _("not passed")}
+            for p in result.people if p.outcome in (FAILED, ABSENT)
+        ]
+        drafts.append(OrderDraft(
+            unit=units[result.unit_id], source_kind=OrderSource.ASSESSMENT, source_id=plan.pk, source_label=plan.title,
+            requires_resit=True, legal_basis=ART_15,
             reason=_("Not passed in the supervisory assessment “%(plan)s”: %(people)s. The unit must rectify at once and its staff pass the re-exam.") % {"plan": plan.title, "people": "；".join(failed)},
         ))
-    return orders
+    return order_drafts(drafts)
+
+
+def rectification_orders_issue(*, actor, plan: SamplingPlan, deadline_days: int = 30) -> list:
+    """Art. 15: every unit whose round result is not passed rectifies at once; its order closes
+    only after its people pass the re-exam. Issued through the register's services."""
+    from supervision.services.enforcement import orders_issue_drafts
+
+    return orders_issue_drafts(actor=actor, drafts=rectification_order_drafts(plan), deadline_days=deadline_days)
 
 
 def resit_report(attempt: Attempt) -> None:

@@ -345,13 +345,16 @@ def plan_close_view(request, pk: int):
 
 
 def plan_orders_view(request, pk: int):
-    """Art. 15: orders to rectify for every unit of the closed round that did not pass."""
-    from ..services.results import rectification_orders_issue
+    """Art. 15: orders to rectify for every unit of the closed round that did not pass, previewed first."""
+    from django.urls import reverse
+
+    from supervision.views.enforcement import orders_issue_preview
+
+    from ..services.results import rectification_order_drafts, rectification_orders_issue
 
     plan = _plan(request, pk)
-    if response := _post_only(request):
-        return response
-    orders = run_action(request, lambda: rectification_orders_issue(actor=request.user, plan=plan), _("Orders to rectify issued to the units that did not pass."))
-    if orders is not None:
-        messages.info(request, _("%(n)s units have an order to rectify.") % {"n": len(orders)})
-    return redirect("plans:inspect", plan.pk)
+    return orders_issue_preview(
+        request, title=_("Orders to rectify for “%(plan)s”: preview") % {"plan": plan.title}, back_url=reverse("plans:inspect", args=[plan.pk]),
+        drafts=lambda: rectification_order_drafts(plan),
+        issue=lambda days: rectification_orders_issue(actor=request.user, plan=plan, deadline_days=days),
+    )

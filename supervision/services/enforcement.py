@@ -11,6 +11,7 @@ with its actor (the system actor for automatic changes) and its old and new valu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -117,24 +118,86 @@ def _warning_with_order(*, actor, order: RectificationOrder, today: date) -> Pen
     return decision
 
 
+@dataclass(frozen=True)
+class OrderDraft:
+    """An order as it would be issued: what the preview shows and `orders_issue_drafts` issues."""
+
+    unit: ProductionUnit
+    reason: str
+    legal_basis: str
+    source_kind: str
+    source_id: int | None = None
+    source_label: str = ""
+    requires_resit: bool = False
+    open_order: RectificationOrder | None = None  # already issued for this matter: issuing again changes nothing
+
+    @property
+    def with_warning(self) -> bool:
+        return bool(WARNING_WITH_ORDER.get(self.source_kind))
+
+
+def order_drafts(drafts: list[OrderDraft]) -> list[OrderDraft]:
+    """The drafts with the open order each already has for its matter (one query for all)."""
+    from dataclasses import replace
+
+    if not drafts:
+        return []
+    existing = {
+        (order.unit_id, order.source_kind, order.source_id): order
+        for order in RectificationOrder.objects.filter(unit__in=[d.unit for d in drafts], status__in=OPEN)
+    }
+    return [replace(d, open_order=existing.get((d.unit.pk, d.source_kind, d.source_id))) for d in drafts]
+
+
+def order_document_draft(draft: OrderDraft, *, actor, deadline_days: int, today: date | None = None):
+    """The 责令改正通知书 (and its warning) as they will print, unsaved and unnumbered."""
+    today = today or timezone.localdate()
+    pending = _("(numbered when issued)")
+    order = RectificationOrder(
+        unit=draft.unit, number=pending, source_kind=draft.source_kind, source_id=draft.source_id, source_label=draft.source_label,
+        reason=draft.reason, legal_basis=draft.legal_basis, issued_on=today, deadline=today + timedelta(days=deadline_days),
+        requires_resit=draft.requires_resit, issued_by=actor,
+    )
+    warning = PenaltyDecision(unit=draft.unit, kind=DecisionKind.WARNING, number=pending, facts=draft.reason, legal_basis=ART_17,
+                              decided_by=actor, decided_on=today) if draft.with_warning else None
+    return order, warning
+
+
 @transaction.atomic
-def orders_issue_for_findings(*, actor, units, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> list[RectificationOrder]:
-    """Orders for register findings: no director where Art. 5 requires one, or no officer."""
+def orders_issue_drafts(*, actor, drafts: list[OrderDraft], deadline_days: int = DEFAULT_DEADLINE_DAYS) -> list[RectificationOrder]:
+    """Issues every draft (all or nothing); a matter that already has an open order keeps it."""
+    if not 1 <= deadline_days <= 365:
+        raise ValidationError(_("The deadline is 1 to 365 days after issue."))
+    return [
+        order_issue(
+            actor=actor, unit=d.unit, reason=d.reason, legal_basis=d.legal_basis, source_kind=d.source_kind, source_id=d.source_id,
+            source_label=d.source_label, requires_resit=d.requires_resit, deadline_days=deadline_days,
+        )
+        for d in drafts
+    ]
+
+
+def findings_order_drafts(units) -> list[OrderDraft]:
+    """Orders for register findings: no director where Art. 5 requires one, or no officer (Art. 5, 17)."""
     from ..selectors import units_with_findings
 
-    orders = []
-    for unit in units_with_findings(units.select_related("county")):
+    drafts = []
+    for unit in units_with_findings(units.select_related("county")).order_by("name", "pk"):
         problems = []
         if unit.finding_no_director:
             problems.append(_("no quality safety director in post although Article 5 requires one"))
         if unit.finding_no_officer:
             problems.append(_("no quality safety officer in post"))
         if problems:
-            orders.append(order_issue(
-                actor=actor, unit=unit, reason="；".join(problems), legal_basis=ART_5_17,
-                source_kind=OrderSource.REGISTER, source_label=_("register finding"), deadline_days=deadline_days,
-            ))
-    return orders
+            drafts.append(OrderDraft(unit=unit, reason="；".join(problems), legal_basis=ART_5_17,
+                                     source_kind=OrderSource.REGISTER, source_label=_("register finding")))
+    return order_drafts(drafts)
+
+
+@transaction.atomic
+def orders_issue_for_findings(*, actor, units, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> list[RectificationOrder]:
+    """Orders for register findings, as `findings_order_drafts` lists them."""
+    return orders_issue_drafts(actor=actor, drafts=findings_order_drafts(units), deadline_days=deadline_days)
 
 
 @transaction.atomic

@@ -1,13 +1,15 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import DecisionKind, PenaltyDecision, PenaltyNotice, Person, ProductionUnit, RectificationOrder, StaffRole
-from ..scoping import get_in_scope_or_404, scope_queryset, staff_profile_of
+from ..scoping import get_in_scope_or_404, scope_queryset, staff_profile_of, user_can_edit
 from ..services import enforcement as svc
 from ..services import penalties
 from . import run_action
@@ -55,14 +57,57 @@ def order_action_view(request, pk: int, action: str):
     return redirect("orders:inspect", order.pk)
 
 
+def _deadline_days(data, default: int) -> int:
+    value = str(data.get("deadline_days", "")).strip()
+    return int(value) if value else default
+
+
+def orders_issue_preview(request, *, title: str, back_url: str, drafts, issue, default_days: int = svc.DEFAULT_DEADLINE_DAYS):
+    """GET: every order that would be issued (unit, facts, basis, deadline, the Art. 17 warning with
+    it), the first one as it will print, and the matters that already have an open order. POST: the
+    orders, issued all or nothing (the form asks first). `drafts()` lists them, `issue(days)` issues."""
+    if not user_can_edit(request.user):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        days = _deadline_days(data, default_days)
+    except ValueError:
+        days, problems = default_days, [_("The deadline is 1 to 365 days after issue.")]
+    else:
+        problems = [] if 1 <= days <= 365 else [_("The deadline is 1 to 365 days after issue.")]
+    if request.method == "POST":
+        if problems:
+            messages.error(request, problems[0])
+            return redirect(request.path + f"?deadline_days={days}")
+        orders = run_action(request, lambda: issue(days), _("Orders issued."))
+        if orders is not None:
+            messages.info(request, _("%(n)s units have an open order.") % {"n": len(orders)})
+            return redirect("orders:index")
+        return redirect(back_url)
+    try:
+        rows = drafts()
+    except ValidationError as error:
+        rows, problems = [], [*problems, *error.messages]
+    new = [row for row in rows if row.open_order is None]
+    sample = svc.order_document_draft(new[0], actor=request.user, deadline_days=days) if new and not problems else None
+    return render(request, "supervision/orders_preview.html", {
+        "page_title": title, "header_title": title, "rows": rows, "new": new, "already": len(rows) - len(new),
+        "problems": problems, "deadline_days": days, "deadline": timezone.localdate() + timedelta(days=days), "back_url": back_url,
+        "order": sample[0] if sample else None, "warning": sample[1] if sample else None,
+        "bureau": penalties.legal_settings_of(sample[0]) if sample else None,
+        "confirm": _("Issue %(n)s orders to correct, each with the Article 17 warning where the table says so, with the deadline %(deadline)s? They are legal documents, numbered and recorded on the units; they cannot be withdrawn, only corrected.") % {
+            "n": len(new), "deadline": (timezone.localdate() + timedelta(days=days)).strftime("%Y-%m-%d")},
+    })
+
+
 def orders_for_findings_view(request):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    orders = run_action(request, lambda: svc.orders_issue_for_findings(actor=request.user, units=scope_queryset(ProductionUnit.objects.all(), user=request.user)),
-                  _("Orders issued for the register's findings."))
-    if orders is not None:
-        messages.info(request, _("%(n)s units have an open order for their findings.") % {"n": len(orders)})
-    return redirect("orders:index")
+    """Orders for the register's findings (no director where Art. 5 requires one, no officer)."""
+    units = scope_queryset(ProductionUnit.objects.all(), user=request.user)
+    return orders_issue_preview(
+        request, title=_("Orders for the register's findings: preview"), back_url=reverse("units:index") + "?finding=any",
+        drafts=lambda: svc.findings_order_drafts(units),
+        issue=lambda days: svc.orders_issue_for_findings(actor=request.user, units=units, deadline_days=days),
+    )
 
 
 def _document_context(order, **extra) -> dict:

@@ -390,6 +390,22 @@ def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
 
 
+def _update_by_copy(model, columns: list[str], rows: list[tuple]) -> None:
+    """PostgreSQL: COPY (id, columns) into a temporary table, then one UPDATE … FROM. bulk_update's
+    CASE WHEN per column costs seconds per thousand rows; this stays near the speed of an insert."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in ["id", *columns])
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE zl_import_update ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY zl_import_update ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        assignments = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
+        cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM zl_import_update AS u WHERE t.id = u.id")
+        cursor.execute("DROP TABLE zl_import_update")
+
+
 def _adapters():
     """Per-type value adapters for raw inserts (psycopg takes Python values as they are)."""
     ops = connection.ops
@@ -416,7 +432,10 @@ def _write(to_create: list[UnitRow], to_update: list[tuple[UnitRow, list[str], d
     for row in to_create:
         row.unit_id = ids[row.uscc]
 
-    if to_update:
+    if to_update and connection.vendor == "postgresql":
+        _update_by_copy(ProductionUnit, [*UNIT_FIELDS, "updated_at"],
+                        [(row.unit_id, *(getattr(row, f) for f in UNIT_FIELDS), now) for row, _c, _d in to_update])
+    elif to_update:
         changed_units = [
             ProductionUnit(pk=row.unit_id, uscc=row.uscc, updated_at=now, **{f: getattr(row, f) for f in UNIT_FIELDS})
             for row, _changed, _changes in to_update

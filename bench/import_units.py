@@ -7,6 +7,8 @@ Generates N valid unit rows (supervision.fake_register) and measures rows/s for
   2. our import (`register_import_file`, CSV, end to end: read, validate, plan, write),
   3. a plain django-import-export `ModelResource` with defaults (on at most 10,000 rows),
   4. re-importing the same CSV (every row unchanged) through our import,
+  4b. re-importing a CSV where every row's phone and name changed: every row updated, and with
+      the change log (issue 14) one supervision.import_change entry per unit,
   5. an xlsx of M units through our import, end to end (target: 100,000 in under 60 s).
 Targets (issue): our import >= 50 % of the bulk_create rate; xlsx of 100,000 units < 60 s.
 
@@ -165,6 +167,7 @@ class BenchData:
     csv: bytes
     xlsx_rows: int = 0
     xlsx: bytes = b""
+    changed_csv: bytes = b""  # the same units, every phone and name changed
 
 
 def make_data(rows_n: int, xlsx_n: int) -> BenchData:
@@ -180,6 +183,11 @@ def make_data(rows_n: int, xlsx_n: int) -> BenchData:
     all_rows = unit_rows(max(rows_n, xlsx_n), sorted(county_ids), seed=1)
     data = BenchData(jurisdiction=city, county_ids=county_ids, rows=all_rows[:rows_n],
                      csv=rows_to_csv(all_rows[:rows_n], headers))
+    from supervision.imports.units import HEADER
+
+    changed = [{**row, HEADER["phone"]: f"0571-{8000_0000 + i:08d}", HEADER["name"]: f"{row[HEADER['name']]}（更名）"}
+               for i, row in enumerate(all_rows[:rows_n])]
+    data.changed_csv = rows_to_csv(changed, headers)
     if xlsx_n:
         data.xlsx_rows = xlsx_n
         data.xlsx = rows_to_xlsx(all_rows[:xlsx_n], headers)
@@ -237,6 +245,8 @@ def measure_our_import(data: bytes, filename: str, jurisdiction, expect: str):
         raise SystemExit(f"bench: our import reported {len(result.errors)} errors, first: {result.errors[0]}")
     if expect == "create" and (result.created != result.total_rows or not result.written):
         raise SystemExit(f"bench: expected {result.total_rows} creates, got {result.created}")
+    if expect == "update" and result.updated != result.total_rows:
+        raise SystemExit(f"bench: expected {result.total_rows} updates, got {result.updated}")
     if expect == "unchanged" and result.unchanged != result.total_rows:
         raise SystemExit(f"bench: expected {result.total_rows} unchanged, got {result.unchanged}/{result.updated}")
     return result.total_rows
@@ -425,15 +435,18 @@ def run(args: argparse.Namespace) -> None:
     bulk = Step("bare bulk_create (baseline)", "units only, pre-parsed values, batch_size=1000")
     ours = Step("our import (CSV, end to end)", "read + validate + plan + write units, qualifications, categories")
     reimport = Step("our import, re-import unchanged CSV", "every row unchanged, nothing written")
+    changed = Step("our import, re-import with every row changed", "every row updated; change log on when the import has one")
     ie = Step("django-import-export ModelResource (defaults)",
               f"on min(N, {IMPORT_EXPORT_MAX_ROWS:,}) rows; units only, pre-parsed values, use_transactions")
     xlsx = Step("our import (xlsx, end to end)", "read + validate + plan + write, as the CSV import")
-    steps = [bulk, ours, reimport, ie] + ([xlsx] if data.xlsx_rows else [])
+    steps = [bulk, ours, reimport, changed, ie] + ([xlsx] if data.xlsx_rows else [])
 
     def measurements(record):
         record(bulk, empty_register, lambda: measure_bulk_create(units))
         record(ours, empty_register, lambda: measure_our_import(data.csv, "units.csv", city, "create"))
         record(reimport, nothing, lambda: measure_our_import(data.csv, "units.csv", city, "unchanged"))
+        record(changed, lambda: (empty_register(), measure_our_import(data.csv, "units.csv", city, "create")),
+               lambda: measure_our_import(data.changed_csv, "units.csv", city, "update"))
         record(ie, empty_register, lambda: measure_import_export(dataset))
         if data.xlsx_rows:
             record(xlsx, empty_register, lambda: measure_our_import(data.xlsx, "units.xlsx", city, "create"))

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
@@ -106,12 +107,66 @@ def _legacy_unit_entries(unit) -> list[HistoryEntry]:
     return [_entry(e, "") for e in rows]
 
 
+_EXTRA_LABELS = {
+    "qualifications": gettext_lazy("licences and certificates"), "id_number": gettext_lazy("ID number"),
+    "size_class": gettext_lazy("size class"), "director_required": gettext_lazy("director required"),
+}
+
+
+def _field_name(model, name: str) -> str:
+    if name in _EXTRA_LABELS:
+        return str(_EXTRA_LABELS[name])
+    try:
+        return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except Exception:  # a field since removed, or a derived one
+        return name
+
+
+def import_change_text(model, data: dict) -> str:
+    """One import's changes to one object: 联系电话：旧 → 新; personal values only as changed."""
+    parts = []
+    for name, change in (data.get("changes") or {}).items():
+        label = _field_name(model, name)
+        if isinstance(change, list) and len(change) == 2:
+            parts.append(f"{label}：{change[0] or '—'} → {change[1] or '—'}")
+        else:
+            parts.append(f"{label}：{_('changed')}")
+    if data.get("job"):
+        parts.append(_("import job %(job)s") % {"job": data["job"]})
+    return "；".join(parts)
+
+
+def import_change_entries(model, object_ids) -> list[HistoryEntry]:
+    registry.scan_for_actions()
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    rows = ModelLogEntry.objects.filter(
+        content_type=content_type, object_id__in=[str(i) for i in object_ids], action="supervision.import_change",
+    ).select_related("user").order_by("timestamp", "pk")
+    prefix = model is not ProductionUnit
+    return [
+        HistoryEntry(e.timestamp, str(registry.get_action_label(e.action)),
+                     (f"{e.label}：" if prefix else "") + import_change_text(model, e.data or {}), "",
+                     actor_name(e.user), e.pk)
+        for e in rows
+    ]
+
+
+def person_history(person) -> list[HistoryEntry]:
+    from .models import Person
+
+    return import_change_entries(Person, [person.pk])
+
+
 def unit_history(unit) -> list[HistoryEntry]:
     from django.urls import reverse
+
+    from .models import Person
 
     orders = list(unit.orders.all())
     entries = [_entry(e, reverse("orders:inspect", args=[int(e.object_id)])) for e in order_log_entries(orders)]
     entries.extend(_legacy_unit_entries(unit))
+    entries.extend(import_change_entries(ProductionUnit, [unit.pk]))
+    entries.extend(import_change_entries(Person, list(unit.people.values_list("pk", flat=True))))
     for provider in _providers:
         entries.extend(provider(unit))
     return sorted(entries, key=lambda e: (_as_naive_local(e.when), e.seq))

@@ -62,6 +62,18 @@ def console_css():
 def register_supervision_log_actions(actions):
     actions.register_action("supervision.import_units", _("Import units"), _("Imported production units from a file"))
     actions.register_action("supervision.import_personnel", _("Import personnel"), _("Imported quality staff from a file"))
+    from wagtail.log_actions import LogFormatter
+
+    @actions.register_action("supervision.import_change")
+    class ImportChangeFormatter(LogFormatter):
+        """Old → new per field on wagtail's own history pages (units:history, people:history);
+        personal fields only as changed, their values were never logged."""
+        label = _("Changed by import")
+
+        def format_message(self, log_entry):
+            from .history import import_change_text
+
+            return import_change_text(log_entry.content_type.model_class(), log_entry.data or {})
     actions.register_action("supervision.reveal_id", _("Reveal ID number"), _("Revealed a resident ID number"))
     actions.register_action("supervision.person_assessment", _("Assessment result"), _("Recorded the person's supervision assessment result (Art. 15)"))
     actions.register_action("supervision.two_factor_enrol", _("Set up two-factor authentication"), _("Set up an authenticator app"))

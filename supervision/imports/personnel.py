@@ -12,9 +12,10 @@ from wagtail.log_actions import log
 from ..models import Jurisdiction, Person, PersonRole, ProductionUnit
 from ..personal_data import id_number_encrypt, id_number_hash, id_number_mask
 from .cells import CellError, parse_date, parse_mobile, parse_required_text, parse_resident_id
+from .changes import bulk_log_changes, field_changes
 from .result import Column, ImportResult, PlannedChange, RowError, column_positions
 from .table import Table, cell_code, cell_text
-from .units import Progress, chunked
+from .units import Progress, chunked, diffs_for_preview
 
 PERSON_COLUMNS = [
     Column("uscc", "统一社会信用代码"),
@@ -31,6 +32,8 @@ ROLE_WORDS = {
     "质量安全员": PersonRole.OFFICER, "安全员": PersonRole.OFFICER,
 }
 PERSON_FIELDS = ["name", "role", "phone", "appointed_on", "left_on"]
+# Shown and logged as changed, never with their values (PIPL Art. 28; see personal_data.py).
+PERSONAL_FIELDS = frozenset({"phone", "id_number"})
 
 
 @dataclass
@@ -46,11 +49,12 @@ class PersonRow:
     appointed_on: date | None
     left_on: date | None = None
     person_id: int | None = None
+    changes: dict | None = None
 
 
 def personnel_import(
     *, table: Table, jurisdiction: Jurisdiction, actor, dry_run: bool, filename: str = "",
-    progress: Progress | None = None,
+    progress: Progress | None = None, job_id: int | None = None,
 ) -> ImportResult:
     """Validate every row, plan creates and updates keyed by USCC + ID number, and (unless
     `dry_run`, and only if no row has an error) write them all in one transaction."""
@@ -95,8 +99,10 @@ def personnel_import(
         row.person_id = current["id"]
         changed = [f for f in PERSON_FIELDS if getattr(row, f) != current[f]]
         if changed:
+            row.changes = _person_changes(row, current, changed)
             to_update.append(row)
-            result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "update", [_label(f) for f in changed]))
+            result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "update", [_label(f) for f in changed],
+                                      diffs=diffs_for_preview(row.changes, _label)))
         else:
             result.unchanged += 1
 
@@ -118,6 +124,9 @@ def personnel_import(
             [Person(pk=r.person_id, **{f: getattr(r, f) for f in PERSON_FIELDS}) for r in to_update],
             PERSON_FIELDS, batch_size=1000,
         )
+        bulk_log_changes(model=Person, job_id=job_id, actor=actor, items=[
+            (r.person_id, f"{r.name}（{r.uscc}）", r.changes) for r in to_update
+        ])
         log(instance=jurisdiction, action="supervision.import_personnel", user=actor, data={
             "file": filename, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
         })
@@ -125,9 +134,18 @@ def personnel_import(
     return result
 
 
+def _person_changes(row: PersonRow, current: dict, changed: list[str]) -> dict:
+    roles = dict(PersonRole.choices)
+    old = {f: current[f] for f in changed}
+    new = {f: getattr(row, f) for f in changed}
+    if "role" in changed:
+        old["role"], new["role"] = str(roles.get(old["role"], old["role"])), str(roles.get(new["role"], new["role"]))
+    return field_changes(old, new, changed, PERSONAL_FIELDS)
+
+
 def _label(field: str) -> str:
     return {"name": HEADER["name"], "role": HEADER["role"], "phone": HEADER["phone"],
-            "appointed_on": HEADER["appointed_on"], "left_on": _("left on")}[field]
+            "appointed_on": HEADER["appointed_on"], "left_on": _("left on"), "id_number": HEADER["id_number"]}[field]
 
 
 def _parse_row(number, cells, positions, units, errors) -> PersonRow | None:

@@ -35,6 +35,8 @@ class PlannedChange:
     label: str
     action: str  # "create" | "update"
     fields: list[str] = field(default_factory=list)
+    # [label, old, new] per changed field; old and new are "" with changed=True for personal values
+    diffs: list[list] = field(default_factory=list)
 
 
 @dataclass
@@ -73,7 +75,7 @@ class ImportResult:
             total_rows=data["total_rows"], created=data["created"], updated=data["updated"],
             unchanged=data["unchanged"], written=data["written"],
             errors=[RowError(**e) for e in data["errors"]],
-            changes=[PlannedChange(**c) for c in data["changes"]],
+            changes=[PlannedChange(**{"diffs": [], **c}) for c in data["changes"]],
         )
 
 

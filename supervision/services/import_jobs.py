@@ -70,6 +70,7 @@ def import_job_execute(*, job_id: int, apply: bool) -> None:
         result = register_import_file(
             kind=job.kind, data=bytes(job.data), filename=job.filename, jurisdiction=job.jurisdiction,
             actor=job.confirmed_by or job.created_by, dry_run=not apply, progress=progress,
+            job_id=job.pk,
         )
     except ImportFileError as error:
         ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, message=str(error), data=b"")

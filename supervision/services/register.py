@@ -15,7 +15,7 @@ IMPORTERS = {"units": units_import, "personnel": personnel_import}
 
 def register_import_file(
     *, kind: str, data: bytes, filename: str, jurisdiction: Jurisdiction, actor, dry_run: bool,
-    progress: Progress | None = None,
+    progress: Progress | None = None, job_id: int | None = None,
 ) -> ImportResult:
     """Read a spreadsheet and import it (`kind` is "units" or "personnel"). Raises
     `ImportFileError` for a file that cannot be read at all; row errors come back in the result,
@@ -24,6 +24,7 @@ def register_import_file(
     label = f"{filename} (sha256 {hashlib.sha256(data).hexdigest()[:16]})"
     return IMPORTERS[kind](
         table=table, jurisdiction=jurisdiction, actor=actor, dry_run=dry_run, filename=label, progress=progress,
+        job_id=job_id,
     )
 
 

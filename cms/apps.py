@@ -13,6 +13,13 @@ class CmsConfig(AppConfig):
         install()
         _wagtail_exports_formula_safe()
 
+        # Each bureau's page subtree, page permissions and workflow, made with its staff groups.
+        from supervision.roles import register_page_sync
+
+        from .services import bureau_pages_sync
+
+        register_page_sync(bureau_pages_sync)
+
 
 def _wagtail_exports_formula_safe():
     """Wagtail's own spreadsheet exports (site history, reports, snippet listings) turn xlsx

@@ -4,7 +4,7 @@ from datetime import date
 from pathlib import Path
 
 from .models import HomePage, NoticePage, RegulationPage
-from .services import home_page_ensure, results_index_ensure
+from .services import bureau_page_ensure, home_page_ensure, results_index_ensure
 
 REGULATIONS = [
     ("order-75", "工业产品生产单位落实质量安全主体责任监督管理规定", "国家市场监督管理总局令第75号", "order-75.txt"),
@@ -22,7 +22,11 @@ def seed_site() -> None:
             page = home.add_child(instance=RegulationPage(title=title, slug=slug, document_number=number, body=text))
             page.save_revision().publish()
     if not NoticePage.objects.filter(slug="exam-notice").exists():
-        page = home.add_child(instance=NoticePage(
+        from supervision.demo import DEMO_COUNTY
+        from supervision.models import Jurisdiction
+
+        bureau = bureau_page_ensure(Jurisdiction.objects.get(code=DEMO_COUNTY))  # "我局": the demo county's notice
+        page = bureau.add_child(instance=NoticePage(
             title="关于开展2026年度质量安全管理人员监督抽查考核的通知", slug="exam-notice", date=date(2026, 11, 1),
             body="<p>根据《工业产品生产单位落实质量安全主体责任监督管理规定》第十五条，我局将随机抽取辖区内生产单位的质量安全总监、质量安全员进行监督抽查考核。考核不收取任何费用，抽取过程和结果依法公开。</p>",
         ))

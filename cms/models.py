@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -22,14 +23,15 @@ class HomePage(Page):
 
 
 class ResultsIndexPage(Page):
-    """结果公示: the published rounds, by jurisdiction and year, with a search across them by unit
-    name or USCC (substring matching, which works for Chinese; Wagtail's index does not segment it)."""
+    """结果公示: the published rounds of every bureau, by jurisdiction and year, with a search across
+    them by unit name or USCC (substring matching, which works for Chinese; Wagtail's index does not
+    segment it). The rounds themselves live in their bureau's subtree (`BureauPage`)."""
 
     intro = models.CharField(_("Introduction"), max_length=255, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.ResultsPage"]
+    subpage_types = []
     max_count = 1
 
     class Meta:
@@ -46,19 +48,99 @@ class ResultsIndexPage(Page):
         return context
 
 
-class OutOfScopePermissionTester(PagePermissionTester):
-    """Another bureau's page: no page permission at all, and no revisions either (Wagtail shows
-    any page's revisions to anyone in the admin)."""
+def page_bureau_jurisdiction(page):
+    """The bureau a page belongs to: the jurisdiction of its `BureauPage` (itself or an ancestor),
+    or None for the platform's own pages (home, regulations, the results index)."""
+    own = getattr(page, "bureau_jurisdiction", None)
+    if own is not None:
+        return own()
+    bureau = BureauPage.objects.ancestor_of(page, inclusive=True).select_related("jurisdiction").first()
+    return bureau.jurisdiction if bureau else None
+
+
+def page_in_scope_of(page, user) -> bool:
+    """A bureau's page belongs to its staff (and the bureaus above); the platform's own pages to
+    platform admins."""
+    from supervision.scoping import user_jurisdiction
+
+    if user.is_superuser:
+        return True
+    bureau = page_bureau_jurisdiction(page)
+    own = user_jurisdiction(user)
+    return bureau is not None and own is not None and bureau.path.startswith(own.path)
+
+
+class BureauPermissionTester(PagePermissionTester):
+    """Wagtail's tester from the groups' page permissions (granted per bureau subtree), with two
+    holes closed: another bureau's page gets no permission at all even if a grant were wrong, and
+    revisions are for those who may edit (Wagtail shows any page's revisions to anyone)."""
 
     def __init__(self, user, page):
         super().__init__(user, page)
-        self.permissions = set()
+        if user.is_active and not user.is_superuser and not page_in_scope_of(page, user):
+            self.permissions = set()
+            self.out_of_scope = True
+        else:
+            self.out_of_scope = False
+
+    def can_edit(self):
+        return not self.out_of_scope and super().can_edit()
+
+    def can_lock(self):
+        return not self.out_of_scope and super().can_lock()
+
+    def can_unlock(self):
+        return not self.out_of_scope and super().can_unlock()
 
     def can_view_revisions(self):
-        return False
+        return self.can_edit() or self.can_publish()
 
 
-class ResultsPage(RoutablePageMixin, Page):
+class BureauOwnedPage(Page):
+    """A page of a bureau's subtree: every page action asks `BureauPermissionTester`."""
+
+    class Meta:
+        abstract = True
+
+    def in_scope_of(self, user) -> bool:
+        return page_in_scope_of(self, user)
+
+    def permissions_for_user(self, user):
+        # Wagtail asks this one method for every page action (edit, publish, bulk actions,
+        # unpublish, delete, copy, move, revisions, view draft).
+        return BureauPermissionTester(user, self)
+
+
+class BureauPage(BureauOwnedPage):
+    """本局信息公开: one bureau's own part of the public site, at /<division code>/. Its results and
+    notices live below it, and the bureau's staff groups get their page permissions and the bureau's
+    approval workflow on it (`cms.services.bureau_pages_sync`), so nothing they do reaches another
+    bureau's pages, and nothing below it goes live without the bureau's approvers."""
+
+    jurisdiction = models.OneToOneField("supervision.Jurisdiction", on_delete=models.PROTECT, related_name="+", verbose_name=_("Jurisdiction"))
+    intro = models.CharField(_("Introduction"), max_length=255, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.ResultsPage", "cms.NoticePage"]
+    is_creatable = False  # one per bureau, made with the bureau's staff groups
+
+    class Meta:
+        verbose_name = _("bureau page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import bureau_notices, bureau_rounds
+
+        context = super().get_context(request, *args, **kwargs)
+        context["rounds"] = bureau_rounds(self)
+        context["notices"] = bureau_notices(self)
+        return context
+
+    def bureau_jurisdiction(self):
+        return self.jurisdiction
+
+
+class ResultsPage(RoutablePageMixin, BureauOwnedPage):
     """考核结果公示: one published round, as a snapshot taken at publication. Later changes to the
     data never rewrite it; a correction is a new revision with its reason shown on the page."""
 
@@ -67,27 +149,20 @@ class ResultsPage(RoutablePageMixin, Page):
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("correction_reason")]
-    parent_page_types = ["cms.ResultsIndexPage"]
+    parent_page_types = ["cms.BureauPage"]
     subpage_types = []
+    is_creatable = False  # made by "publish results" (cms.services.results_publish) only
 
     class Meta:
         verbose_name = _("results page")
 
-    def in_scope_of(self, user) -> bool:
-        """A round's page belongs to the round's bureau: its staff (and the bureaus above) only."""
-        from supervision.scoping import user_jurisdiction
-
-        if user.is_superuser or self.plan_id is None:
-            return True
-        own = user_jurisdiction(user)
-        return own is not None and self.plan.jurisdiction.path.startswith(own.path)
-
-    def permissions_for_user(self, user):
-        # Wagtail asks this one method for every page action (edit, publish, bulk actions,
-        # unpublish, delete, copy, move, revisions, view draft): another bureau's round gets none.
-        if user.is_active and not self.in_scope_of(user):
-            return OutOfScopePermissionTester(user, self)
-        return super().permissions_for_user(user)
+    def bureau_jurisdiction(self):
+        """The bureau whose subtree holds the page (where `results_publish` puts the round's
+        page); a page outside every bureau's subtree belongs to its round's bureau."""
+        bureau = BureauPage.objects.ancestor_of(self).select_related("jurisdiction").first()
+        if bureau is not None:
+            return bureau.jurisdiction
+        return self.plan.jurisdiction if self.plan_id is not None else None
 
     @path("frame/")
     def frame_file(self, request):
@@ -116,14 +191,15 @@ class ResultsPage(RoutablePageMixin, Page):
         return response
 
 
-class NoticePage(Page):
-    """通知公告: an announcement to the public."""
+class NoticePage(BureauOwnedPage):
+    """通知公告: an announcement to the public, by a bureau (under its `BureauPage`) or by the
+    platform (under the home page)."""
 
     date = models.DateField(_("date"))
     body = RichTextField(_("Body"))
 
     content_panels = [*Page.content_panels, FieldPanel("date"), FieldPanel("body")]
-    parent_page_types = ["cms.HomePage"]
+    parent_page_types = ["cms.HomePage", "cms.BureauPage"]
     subpage_types = []
 
     class Meta:
@@ -149,8 +225,7 @@ class JurisdictionApprovalTask(AbstractGroupApprovalTask):
     a bureau above it). An approver of a neighbouring county sees no approve action."""
 
     def _covers(self, obj, user) -> bool:
-        page = getattr(obj, "specific", obj)
-        return page.in_scope_of(user) if isinstance(page, ResultsPage) else True
+        return page_in_scope_of(getattr(obj, "specific", obj), user)
 
     def user_can_access_editor(self, obj, user):
         return super().user_can_access_editor(obj, user) and self._covers(obj, user)
@@ -170,9 +245,11 @@ class JurisdictionApprovalTask(AbstractGroupApprovalTask):
             return states
         if own is None:
             return states.none()
-        allowed = ResultsPage.objects.filter(plan__jurisdiction__path__startswith=own.path).values_list("pk", flat=True)
-        other = ResultsPage.objects.exclude(pk__in=allowed).values_list("pk", flat=True)
-        return states.exclude(workflow_state__object_id__in=[str(pk) for pk in other])
+        paths = Q(pk__in=[])
+        for path in BureauPage.objects.filter(jurisdiction__path__startswith=own.path).values_list("path", flat=True):
+            paths |= Q(path__startswith=path)
+        pks = [str(pk) for pk in Page.objects.filter(paths).values_list("pk", flat=True)]
+        return states.filter(workflow_state__object_id__in=pks)
 
     @classmethod
     def get_description(cls):

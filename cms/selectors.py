@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from .models import ResultsPage
+from .models import NoticePage, ResultsPage
 
 
 def published_rounds(index) -> list[ResultsPage]:
-    return list(ResultsPage.objects.child_of(index).live().public().order_by("-first_published_at"))
+    """Every bureau's published rounds on the index's site (they live in the bureaus' subtrees)."""
+    site_root = index.get_parent()
+    return list(ResultsPage.objects.descendant_of(site_root).live().public().order_by("-first_published_at"))
+
+
+def bureau_rounds(bureau) -> list[ResultsPage]:
+    return list(ResultsPage.objects.child_of(bureau).live().public().order_by("-first_published_at"))
+
+
+def bureau_notices(bureau) -> list[NoticePage]:
+    return list(NoticePage.objects.child_of(bureau).live().public().order_by("-date", "-pk"))
 
 
 def search_published_units(index, query: str, limit: int = 100) -> list[dict]:

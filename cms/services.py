@@ -21,9 +21,6 @@ def home_page_ensure() -> HomePage:
         Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
         home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home", intro=""))
-        from supervision.roles import roles_sync
-
-        roles_sync()  # the roles' page permissions hang on the home page
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="质量安全监管")
@@ -37,31 +34,120 @@ def home_page_ensure() -> HomePage:
 
 RESULTS_INDEX_TITLE = "监督抽查考核结果公示"
 WORKFLOW_NAME = "信息公开审核"
-APPROVERS_GROUP = "审核人"
+TASK_NAME = "本辖区审核人审核"
 
 
 @transaction.atomic
 def results_index_ensure():
-    """The results index under the home page, with the approvers' workflow on it: every results
-    page below is approved by an approver (审核人) before it goes live."""
-    from django.contrib.auth.models import Group
-    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+    """The results index under the home page: every bureau's published rounds in one list with
+    one search. The rounds themselves live in their bureau's subtree (`bureau_page_ensure`)."""
+    from wagtail.models import WorkflowPage
 
-    from .models import JurisdictionApprovalTask, ResultsIndexPage
+    from .models import ResultsIndexPage
 
     home = home_page_ensure()
     index = ResultsIndexPage.objects.child_of(home).first()
     if index is None:
         index = home.add_child(instance=ResultsIndexPage(title=RESULTS_INDEX_TITLE, slug="results",
                                                          intro="依据第75号令第十五条公布监督抽查考核结果。"))
-    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
-    if created or not workflow.workflow_tasks.exists():
-        task = JurisdictionApprovalTask.objects.create(name="本辖区审核人审核")
-        group, _ = Group.objects.get_or_create(name=APPROVERS_GROUP)
-        task.groups.set([group])
-        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    WorkflowPage.objects.filter(page=index).delete()  # the rounds' workflows are their bureaus'
     return index
+
+
+# --- each bureau's page subtree (issue 15) -------------------------------------------------------
+
+def bureau_title(jurisdiction) -> str:
+    return f"{jurisdiction.name}市场监督管理局信息公开"
+
+
+def _bureau_page_create(home, jurisdiction):
+    from .models import BureauPage
+
+    page = home.add_child(instance=BureauPage(
+        title=bureau_title(jurisdiction), slug=jurisdiction.code, jurisdiction=jurisdiction,
+        intro="本局监督抽查考核结果公示与通知公告。",
+    ))
+    page.save_revision(log_action=False).publish(log_action=False)
+    return page
+
+
+@transaction.atomic
+def bureau_page_ensure(jurisdiction):
+    """The bureau's own page (/<division code>/), where its results and notices live, created with
+    its groups' page permissions and its approval workflow if it does not exist yet."""
+    from .models import BureauPage
+
+    page = BureauPage.objects.filter(jurisdiction=jurisdiction).first()
+    if page is None:
+        from supervision.roles import bureaus_sync
+
+        page = _bureau_page_create(home_page_ensure(), jurisdiction)
+        bureaus_sync()  # the groups of its bureau and the bureaus above get their permissions on it
+    return page
+
+
+PAGE_PERMISSION_CODENAMES = ("add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page")
+
+
+@transaction.atomic
+def bureau_pages_sync(bureaus: dict) -> None:
+    """Registered with `supervision.roles.roles_sync`: for every bureau (`bureaus` is
+    {jurisdiction: {role: group}}, the bureaus with staff), its page under the home page; on each
+    bureau page, the page permissions of the groups of that bureau and of the bureaus above it
+    (`ROLE_PAGE_PERMISSIONS`), and nobody else's; and its approval workflow, whose task is carried
+    by the approvers of that bureau and of the bureaus above it."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission
+
+    from supervision.models import StaffRole
+    from supervision.roles import ROLE_PAGE_PERMISSIONS
+
+    from .models import BureauPage
+
+    home = home_page_ensure()
+    pages = {page.jurisdiction_id: page for page in BureauPage.objects.select_related("jurisdiction")}
+    for jurisdiction in bureaus:
+        if jurisdiction.pk not in pages:
+            pages[jurisdiction.pk] = _bureau_page_create(home, jurisdiction)
+    perms = {p.codename: p.pk for p in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSION_CODENAMES)}
+    wanted = set()
+    for page in pages.values():
+        for jurisdiction, groups in bureaus.items():
+            if page.jurisdiction.path.startswith(jurisdiction.path):
+                for role, group in groups.items():
+                    wanted |= {(group.pk, page.pk, perms[c]) for c in ROLE_PAGE_PERMISSIONS[role] if c in perms}
+    group_ids = {group.pk for groups in bureaus.values() for group in groups.values()}
+    have = {}
+    for grant in GroupPagePermission.objects.filter(group_id__in=group_ids):
+        have[(grant.group_id, grant.page_id, grant.permission_id)] = grant.pk
+    GroupPagePermission.objects.filter(pk__in=[pk for key, pk in have.items() if key not in wanted]).delete()
+    GroupPagePermission.objects.bulk_create([GroupPagePermission(group_id=g, page_id=p, permission_id=c)
+                                             for g, p, c in sorted(wanted - set(have))])
+    for page in pages.values():
+        approvers = [groups[StaffRole.APPROVER] for jurisdiction, groups in bureaus.items()
+                     if page.jurisdiction.path.startswith(jurisdiction.path)]
+        _bureau_workflow_ensure(page, approvers)
+
+
+def _bureau_workflow_ensure(page, approver_groups) -> None:
+    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+
+    from .models import JurisdictionApprovalTask
+
+    code = page.jurisdiction.code
+    workflow, _ = Workflow.objects.get_or_create(name=f"{WORKFLOW_NAME}·{code}", defaults={"active": True})
+    link = workflow.workflow_tasks.select_related("task").first()
+    if link is None:
+        task = JurisdictionApprovalTask.objects.create(name=f"{TASK_NAME}·{code}")
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    else:
+        task = link.task.specific
+    if not workflow.active:
+        workflow.active = True
+        workflow.save(update_fields=["active"])
+    if set(task.groups.values_list("pk", flat=True)) != {g.pk for g in approver_groups}:
+        task.groups.set(approver_groups)
+    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
 
 
 def results_snapshot(plan) -> dict:
@@ -185,12 +271,13 @@ def results_publish(*, actor, plan, reason: str = ""):
         raise PermissionDenied(_("You are not allowed to do this."))
     if plan.status != PlanStatus.CLOSED:
         raise ValidationError(_("Results are published once the round is closed."))
-    index = results_index_ensure()
+    results_index_ensure()
     page = ResultsPage.objects.filter(plan=plan).first()
     snapshot = results_snapshot(plan)
     if page is None:
         title = f"{plan.title}结果公示"
-        page = index.add_child(instance=ResultsPage(
+        bureau = bureau_page_ensure(plan.jurisdiction)  # the round's bureau's subtree
+        page = bureau.add_child(instance=ResultsPage(
             title=title, slug=slugify(f"{plan.year}-{plan.batch}-{plan.pk}"), plan=plan, snapshot=snapshot, live=False,
         ))
     else:

@@ -61,13 +61,42 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
 }
 
-# Wagtail page permissions on the public site (信息公开): operators draft, approvers publish.
+# Wagtail page permissions on the public site (信息公开), granted to each bureau's groups on that
+# bureau's page subtree only (and the subtrees of the bureaus below it). Operators and approvers
+# draft; nobody but a platform admin holds `publish_page`, because Wagtail lets whoever holds it
+# publish past the workflow (the editor's publish action, bulk publish, revert and publish): a
+# bureau's pages go live only through its approval task, which its approvers' group carries.
+# Overseers read: Wagtail has no read-only page permission, so they get none.
 ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
     StaffRole.OVERSEER: [],
     StaffRole.OPERATOR: ["add_page", "change_page"],
-    StaffRole.APPROVER: ["add_page", "change_page", "publish_page"],
-    StaffRole.ADMIN: ["add_page", "change_page", "publish_page", "delete_page", "lock_page", "unlock_page"],
+    StaffRole.APPROVER: ["add_page", "change_page"],
+    StaffRole.ADMIN: ["add_page", "change_page", "lock_page", "unlock_page"],
 }
+
+# Each bureau (a jurisdiction with staff) has one group per role, named by the role and the
+# division code, which carries only its page permissions and its approval task: the role groups
+# above carry the model permissions and no page permission at all.
+BUREAU_GROUP_SEPARATOR = "·"
+
+
+def bureau_group_name(role: str, jurisdiction) -> str:
+    return f"{ROLE_GROUP_NAMES[role]}{BUREAU_GROUP_SEPARATOR}{jurisdiction.code}"
+
+
+def is_bureau_group_name(name: str) -> bool:
+    return any(name.startswith(f"{role_name}{BUREAU_GROUP_SEPARATOR}") for role_name in ROLE_GROUP_NAMES.values())
+
+
+# The public site's app (cms) registers here what makes the bureaus' page subtrees, grants their
+# groups' page permissions and assigns their workflows: supervision never imports cms.
+_page_syncs: list = []
+
+
+def register_page_sync(func) -> None:
+    """`func(bureaus)` with `bureaus` = {jurisdiction: {role: group}}, for every bureau."""
+    if func not in _page_syncs:
+        _page_syncs.append(func)
 
 
 def extend_role_permissions(role: str, permissions: list[str]) -> None:
@@ -85,21 +114,34 @@ def _permissions(names: list[str]) -> list[Permission]:
 
 @transaction.atomic
 def roles_sync() -> dict[str, Group]:
-    from wagtail.models import GroupPagePermission, Page
+    """The role groups with their model permissions, each bureau's groups, and (through the
+    registered page syncs) the bureaus' page subtrees, page permissions and workflows."""
+    from wagtail.models import GroupPagePermission
 
     groups = {}
-    home = Page.objects.filter(depth=2).order_by("path").first()
-    page_perms = {p.codename: p for p in Permission.objects.filter(content_type__app_label="wagtailcore")}
     for role, group_name in ROLE_GROUP_NAMES.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         group.permissions.set(_permissions(ROLE_PERMISSIONS[role]))
-        if home is not None:
-            wanted = [page_perms[c] for c in ROLE_PAGE_PERMISSIONS[role] if c in page_perms]
-            GroupPagePermission.objects.filter(group=group).exclude(permission__in=wanted).delete()
-            for permission in wanted:
-                GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
         groups[role] = group
+    # Page permissions hang on the bureaus' subtrees only (they once hung on the home page for
+    # every role, which let one county edit and publish another's pages).
+    GroupPagePermission.objects.filter(group__in=groups.values()).delete()
+    bureaus_sync()
     return groups
+
+
+def bureau_groups(jurisdiction) -> dict[str, Group]:
+    """The bureau's group per role (created if missing)."""
+    return {role: Group.objects.get_or_create(name=bureau_group_name(role, jurisdiction))[0] for role in ROLE_GROUP_NAMES}
+
+
+def bureaus_sync() -> None:
+    """Every bureau's groups, then its page subtree, page permissions and workflow."""
+    from .models import Jurisdiction
+
+    bureaus = {j: bureau_groups(j) for j in Jurisdiction.objects.filter(staff__isnull=False).distinct()}
+    for sync in _page_syncs:
+        sync(bureaus)
 
 
 def roles_sync_after_migrate(sender, **kwargs) -> None:

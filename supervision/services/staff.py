@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..models import Jurisdiction, StaffProfile
-from ..roles import ROLE_GROUP_NAMES, roles_sync
+from ..roles import ROLE_GROUP_NAMES, bureau_group_name, bureaus_sync, is_bureau_group_name, roles_sync
 from ..scoping import scope_queryset, user_can_edit
 
 User = get_user_model()
@@ -26,12 +26,17 @@ def _check_actor_may_manage(*, actor, jurisdiction: Jurisdiction) -> None:
 
 
 def staff_role_assign(*, user, role: str) -> None:
-    """Put the user in exactly the group of their role."""
+    """Put the user in exactly the group of their role and the group of their role in their
+    bureau (which carries the page permissions on the bureau's pages and its approval task)."""
     if not Group.objects.filter(name=ROLE_GROUP_NAMES[role]).exists():
         roles_sync()
-    role_groups = Group.objects.filter(name__in=ROLE_GROUP_NAMES.values())
-    user.groups.remove(*role_groups)
-    user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[role]))
+    profile = StaffProfile.objects.select_related("jurisdiction").get(user=user)
+    bureau_name = bureau_group_name(role, profile.jurisdiction)
+    if not Group.objects.filter(name=bureau_name).exists():
+        bureaus_sync()  # a new bureau: its groups, pages, permissions and workflow
+    old = [g for g in user.groups.all() if g.name in ROLE_GROUP_NAMES.values() or is_bureau_group_name(g.name)]
+    user.groups.remove(*old)
+    user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[role]), Group.objects.get(name=bureau_name))
 
 
 @transaction.atomic

@@ -19,12 +19,18 @@ def test_every_role_permission_exists():
             assert Permission.objects.filter(content_type__app_label=app_label, codename=codename).exists(), name
 
 
-def test_role_puts_user_in_exactly_its_group(tree):
+def test_role_puts_user_in_exactly_its_group_and_its_bureau_group(tree):
+    def names(profile):
+        return sorted(profile.user.groups.values_list("name", flat=True))
+
     profile = make_staff("x", "operator", tree.county_a)
-    assert list(profile.user.groups.values_list("name", flat=True)) == [ROLE_GROUP_NAMES["operator"]]
+    assert names(profile) == [ROLE_GROUP_NAMES["operator"], f"{ROLE_GROUP_NAMES['operator']}·330110"]
     staff_update(actor=None, profile=profile, role="approver", jurisdiction=tree.county_a,
                  enforcement_cert_no="", can_examine=True)
-    assert list(profile.user.groups.values_list("name", flat=True)) == [ROLE_GROUP_NAMES["approver"]]
+    assert names(profile) == [ROLE_GROUP_NAMES["approver"], f"{ROLE_GROUP_NAMES['approver']}·330110"]
+    staff_update(actor=None, profile=profile, role="approver", jurisdiction=tree.county_b,
+                 enforcement_cert_no="", can_examine=True)  # a move to another bureau
+    assert names(profile) == [ROLE_GROUP_NAMES["approver"], f"{ROLE_GROUP_NAMES['approver']}·330113"]
 
 
 def test_overseer_group_has_only_view_permissions(tree):

@@ -123,9 +123,12 @@ def roles_sync() -> dict[str, Group]:
         group, _ = Group.objects.get_or_create(name=group_name)
         group.permissions.set(_permissions(ROLE_PERMISSIONS[role]))
         groups[role] = group
-    # Page permissions hang on the bureaus' subtrees only (they once hung on the home page for
-    # every role, which let one county edit and publish another's pages).
-    GroupPagePermission.objects.filter(group__in=groups.values()).delete()
+    # Page permissions hang on the bureaus' subtrees only, through the bureaus' groups: they once
+    # hung on the home page for every role (one county edited and published another's pages), and
+    # Wagtail's initial Editors and Moderators groups hold them on the tree's root (Moderators with
+    # publish_page, past every workflow). Platform admins are superusers and need none.
+    stray = [g.pk for g in Group.objects.filter(page_permissions__isnull=False).distinct() if not is_bureau_group_name(g.name)]
+    GroupPagePermission.objects.filter(group_id__in=stray).delete()
     bureaus_sync()
     return groups
 

@@ -420,8 +420,9 @@ def attempts_finalize_expired(*, now: datetime | None = None) -> int:
         attempt = attempt_submit(attempt=attempt, now=now, by=FinishedBy.DEADLINE)
         by_plan.setdefault(attempt.ticket.session.plan, []).append(attempt.ticket.number)
     # An automatic state change is logged like a staff one, under the named system actor (DESIGN §8).
+    actor = system_actor() if by_plan else None
     for plan, numbers in by_plan.items():
-        log(instance=plan, action="assessment.attempts_finalize", user=system_actor(),
+        log(instance=plan, action="assessment.attempts_finalize", user=actor,
             data={"tickets": numbers, "from": AttemptStatus.IN_PROGRESS, "to": AttemptStatus.SUBMITTED, "finished_by": FinishedBy.DEADLINE})
     return sum(len(numbers) for numbers in by_plan.values())
 
@@ -430,20 +431,20 @@ def attempts_finalize_expired(*, now: datetime | None = None) -> int:
 def sessions_mark_absent(*, now: datetime | None = None) -> int:
     """缺考: tickets of ended sessions that never started an attempt are marked absent."""
     now = now or timezone.now()
-    with transaction.atomic():
-        tickets = list(
-            Ticket.objects.select_for_update(of=("self",)).select_related("session__plan")
-            .filter(session__ends_at__lte=now, attempts__isnull=True, absent_marked_at__isnull=True)
-        )
-        if not tickets:
-            return 0
-        Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(absent_marked_at=now)
-        by_plan: dict = {}
-        for ticket in tickets:
-            by_plan.setdefault(ticket.session.plan, []).append(ticket.number)
-        for plan, numbers in by_plan.items():
-            log(instance=plan, action="assessment.mark_absent", user=system_actor(),
-                data={"tickets": numbers, "automatic": True, "reason": "session ended without an attempt"})
+    tickets = list(
+        Ticket.objects.select_for_update(of=("self",)).select_related("session__plan")
+        .filter(session__ends_at__lte=now, attempts__isnull=True, absent_marked_at__isnull=True)
+    )
+    if not tickets:
+        return 0
+    Ticket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(absent_marked_at=now)
+    by_plan: dict = {}
+    for ticket in tickets:
+        by_plan.setdefault(ticket.session.plan, []).append(ticket.number)
+    actor = system_actor()
+    for plan, numbers in by_plan.items():
+        log(instance=plan, action="assessment.mark_absent", user=actor,
+            data={"tickets": numbers, "automatic": True, "reason": "session ended without an attempt"})
     return len(tickets)
 
 

@@ -337,12 +337,13 @@ def notice_codes_erase(now: datetime | None = None) -> int:
         if not prints:
             return 0
         NoticePrint.objects.filter(pk__in=[notice.pk for notice in prints]).update(codes_encrypted="")
-        by_plan: dict = {}
+        by_plan: dict = {}  # plan -> (its sessions, how many printings were erased)
         for notice in prints:
-            by_plan.setdefault(notice.session.plan, set()).add(notice.session.pk)
-        for plan, sessions in by_plan.items():
-            log(instance=plan, action="assessment.notice_codes_erase", user=system_actor(),
-                data={"sessions": sorted(sessions), "printings": sum(1 for n in prints if n.session.plan == plan)})
+            sessions, count = by_plan.get(notice.session.plan, (set(), 0))
+            by_plan[notice.session.plan] = (sessions | {notice.session.pk}, count + 1)
+        actor = system_actor()
+        for plan, (sessions, count) in by_plan.items():
+            log(instance=plan, action="assessment.notice_codes_erase", user=actor, data={"sessions": sorted(sessions), "printings": count})
     return len(prints)
 
 

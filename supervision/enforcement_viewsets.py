@@ -18,7 +18,7 @@ from . import console
 from .filters import counties_in_scope
 from .forms import BureauLegalSettingsForm
 from .history import order_history
-from .models import BureauLegalSettings, DecisionKind, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
+from .models import BureauLegalSettings, DecisionKind, NoPenaltyGround, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
 from .order_states import FINABLE, OPEN, actions_from
 from .services.penalties import hearing_threshold_yuan, legal_settings_of, statement_days
 from .scoping import staff_profile_of, user_can_edit
@@ -87,7 +87,8 @@ class OrderInspectView(console.ScopedInspectView):
             "is_approver": profile is not None and profile.role in (StaffRole.APPROVER, StaffRole.ADMIN),
             "open": order.status in OPEN, "allowed": actions_from(order.status),
             "finable": order.status in FINABLE, "notice": notice, "bureau": legal_settings_of(order),
-            "has_fine": any(d.kind == DecisionKind.FINE and not d.superseded for d in decisions),
+            "has_fine": any(d.kind in (DecisionKind.FINE, DecisionKind.NO_PENALTY) and not d.superseded for d in decisions),
+            "no_penalty_grounds": NoPenaltyGround.choices,
             "hearing_threshold_yuan": hearing_threshold_yuan(), "statement_days": statement_days(),
             "history": order_history(order),
         })
@@ -128,6 +129,7 @@ class RectificationOrderViewSet(console.ScopedModelViewSet):
             path("notice/<int:pk>/", views.notice_preview_view, name="notice"),
             path("notice/print/<int:pk>/", views.notice_print_view, name="notice_print"),
             path("fine/<int:pk>/", views.fine_preview_view, name="fine"),
+            path("no-penalty/<int:pk>/", views.no_penalty_preview_view, name="no_penalty"),
         ]
 
 

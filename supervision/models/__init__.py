@@ -2,6 +2,7 @@ from .enforcement import (
     FINE_MAX_YUAN,
     FINE_MIN_YUAN,
     DecisionKind,
+    NoPenaltyGround,
     DecisionStatus,
     OrderEvidence,
     OrderSource,
@@ -28,7 +29,7 @@ from .register import (
 from .staff import StaffProfile, StaffRole
 
 __all__ = [
-    "FINE_MAX_YUAN", "FINE_MIN_YUAN", "DecisionKind", "DecisionStatus", "OrderEvidence", "OrderSource",
+    "FINE_MAX_YUAN", "FINE_MIN_YUAN", "DecisionKind", "DecisionStatus", "NoPenaltyGround", "OrderEvidence", "OrderSource",
     "OrderStatus", "PenaltyDecision", "PenaltyNotice", "PenaltyStatement", "RectificationOrder",
     "BureauLegalSettings", "DocumentCounter", "DocumentKind",
     "Catalogue", "ImportJob", "ImportKind", "ImportStatus", "Jurisdiction", "JurisdictionLevel", "Person", "PersonRole", "ProductCategory",

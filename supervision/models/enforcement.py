@@ -74,6 +74,17 @@ class OrderEvidence(models.Model):
 class DecisionKind(models.TextChoices):
     WARNING = "warning", _("Warning")
     FINE = "fine", _("Fine")
+    # 行政处罚法 Art. 57 ¶1(2), (3): after the notice and the unit's statement, the authority may
+    # find that no penalty is due; it decides so in writing, and the intended fine is not imposed.
+    NO_PENALTY = "no_penalty", _("No penalty")
+
+
+class NoPenaltyGround(models.TextChoices):
+    """行政处罚法 Art. 57 ¶1(2), (3) and Art. 33 ¶1: why no penalty is imposed."""
+
+    NOT_ESTABLISHED = "not_established", _("The facts of the violation are not established")
+    MINOR_CORRECTED = "minor_corrected", _("The violation was minor and corrected in time, with no harmful consequence")
+    FIRST_MINOR = "first_minor", _("A first violation with minor harmful consequence, corrected in time")
 
 
 class DecisionStatus(models.TextChoices):
@@ -97,8 +108,9 @@ class PenaltyDecision(models.Model):
     unit = models.ForeignKey(ProductionUnit, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("unit"))
     order = models.ForeignKey(RectificationOrder, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("order to correct"))
     notice = models.ForeignKey("PenaltyNotice", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions", verbose_name=_("prior notice"))
-    kind = models.CharField(_("kind"), max_length=8, choices=DecisionKind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=DecisionKind.choices)
     fine_yuan = models.PositiveIntegerField(_("fine (yuan)"), null=True, blank=True)
+    no_penalty_ground = models.CharField(_("ground for no penalty"), max_length=16, choices=NoPenaltyGround.choices, blank=True)
     number = models.CharField(_("decision number"), max_length=64, unique=True)
     facts = models.TextField(_("facts"))
     legal_basis = models.CharField(_("legal basis"), max_length=255)
@@ -122,11 +134,13 @@ class PenaltyDecision(models.Model):
         constraints = [
             # Order 75 Art. 17: "处五千元以上五万元以下罚款"; a warning carries no amount.
             models.CheckConstraint(
-                condition=(Q(kind="fine", fine_yuan__gte=FINE_MIN_YUAN, fine_yuan__lte=FINE_MAX_YUAN) | Q(kind="warning", fine_yuan__isnull=True)),
+                condition=(Q(kind="fine", fine_yuan__gte=FINE_MIN_YUAN, fine_yuan__lte=FINE_MAX_YUAN) | Q(kind__in=["warning", "no_penalty"], fine_yuan__isnull=True)),
                 name="penalty_fine_range",
             ),
             # 行政处罚法 Art. 29: "对当事人的同一个违法行为，不得给予两次以上罚款的行政处罚".
             models.UniqueConstraint(fields=["order"], condition=Q(kind="fine", superseded=False), name="penalty_one_fine_per_order"),
+            # 行政处罚法 Art. 57: one outcome of the procedure on an order, a fine or no penalty, never both.
+            models.UniqueConstraint(fields=["order"], condition=Q(kind__in=["fine", "no_penalty"], superseded=False), name="penalty_one_outcome_per_order"),
             # Order 75 Art. 17: one warning, given with the order to correct.
             models.UniqueConstraint(fields=["order"], condition=Q(kind="warning", superseded=False), name="penalty_one_warning_per_order"),
         ]
@@ -172,6 +186,13 @@ class PenaltyNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def hearing_request_deadline(self):
+        """行政处罚法 Art. 64 ¶1(1): a hearing is asked for 告知后五日内, five working days (Art. 85)."""
+        from ..workdays import working_days_after
+
+        return working_days_after(self.notified_on, 5)
 
     @property
     def hearing_requested(self) -> bool:

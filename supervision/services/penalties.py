@@ -7,11 +7,15 @@
 2. statements recorded, a written waiver recorded, a hearing held where requested;
 3. the decision (Art. 59), not before the period ends unless the unit waived in writing, never
    above the notified amount (Art. 45 ¶2: 不得因当事人陈述、申辩而给予更重的处罚), and only one per
-   order (Art. 29); a correction supersedes the old decision, it never adds a second fine."""
+   order (Art. 29); a correction supersedes the old decision, it never adds a second fine;
+   or, where the statement shows no penalty is due, a decision not to impose one (Art. 57 ¶1(2),
+   (3); Art. 33 ¶1), after which no fine can follow on that order.
+
+The statement period is counted in working days (Art. 85), from the day after the notice."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +28,7 @@ from ..models import (
     FINE_MAX_YUAN,
     FINE_MIN_YUAN,
     BureauLegalSettings,
+    NoPenaltyGround,
     DecisionKind,
     DecisionStatus,
     DocumentKind,
@@ -33,9 +38,17 @@ from ..models import (
     RectificationOrder,
 )
 from ..order_states import FINABLE
+from ..workdays import working_days_after
 from .documents import document_number_next
 from .enforcement import ART_17, _check_approver, _check_editor
 
+# 行政处罚法 Art. 57 ¶1: after the investigation (and the unit's statement, Art. 45 ¶1: 当事人提出的
+# 事实、理由或者证据成立的，行政机关应当采纳), the head decides; the basis of each ground for no penalty.
+NO_PENALTY_BASIS = {
+    NoPenaltyGround.NOT_ESTABLISHED: "《中华人民共和国行政处罚法》第五十七条第一款第（三）项",
+    NoPenaltyGround.MINOR_CORRECTED: "《中华人民共和国行政处罚法》第三十三条第一款、第五十七条第一款第（二）项",
+    NoPenaltyGround.FIRST_MINOR: "《中华人民共和国行政处罚法》第三十三条第一款、第五十七条第一款第（二）项",
+}
 
 
 def _one_fine() -> ValidationError:
@@ -74,7 +87,13 @@ def _circumstances(order: RectificationOrder, text: str) -> str:
     return "；".join(parts)
 
 
-def notice_check(*, order: RectificationOrder, fine_yuan: int) -> None:
+def statement_deadline(notified_on: date) -> date:
+    """The last day to state a case (and, from the hearing threshold, to ask for a hearing: Art. 64
+    ¶1(1) 告知后五日内): `statement_days()` working days after the notice (Art. 85)."""
+    return working_days_after(notified_on, statement_days())
+
+
+def notice_check(*, order: RectificationOrder, fine_yuan: int, today: date | None = None) -> None:
     """What `notice_issue` refuses, for the preview as well."""
     if order.status not in FINABLE:
         raise ValidationError(_("A fine needs an order to correct that is overdue or refused."))
@@ -82,6 +101,7 @@ def notice_check(*, order: RectificationOrder, fine_yuan: int) -> None:
         raise ValidationError(_("A prior notice has already been sent on this order."))
     _check_amount(fine_yuan)
     _check_particulars(order)
+    statement_deadline(today or timezone.localdate())  # the holiday schedule covers the period
 
 
 def notice_draft(*, order: RectificationOrder, fine_yuan: int, facts: str, circumstances: str = "", today: date | None = None) -> PenaltyNotice:
@@ -90,7 +110,7 @@ def notice_draft(*, order: RectificationOrder, fine_yuan: int, facts: str, circu
     return PenaltyNotice(
         unit=order.unit, order=order, number="", facts=facts.strip() or order.reason, legal_basis=ART_17,
         intended_fine_yuan=fine_yuan, circumstances=_circumstances(order, circumstances), notified_on=today,
-        statement_deadline=today + timedelta(days=statement_days()), hearing_offered=fine_yuan >= hearing_threshold_yuan(),
+        statement_deadline=statement_deadline(today), hearing_offered=fine_yuan >= hearing_threshold_yuan(),
     )
 
 
@@ -99,7 +119,7 @@ def notice_issue(*, actor, order: RectificationOrder, fine_yuan: int, facts: str
     """行政处罚法 Art. 44: the prior notice of the intended fine, with the unit's rights."""
     _check_approver(actor, order.unit)
     order = RectificationOrder.objects.select_for_update(of=("self",)).select_related("unit__county").get(pk=order.pk)
-    notice_check(order=order, fine_yuan=fine_yuan)
+    notice_check(order=order, fine_yuan=fine_yuan, today=today)
     notice = notice_draft(order=order, fine_yuan=fine_yuan, facts=facts, circumstances=circumstances, today=today)
     notice.number = document_number_next(jurisdiction=order.unit.county, kind=DocumentKind.NOTICE, year=notice.notified_on.year)
     notice.issued_by = actor
@@ -121,6 +141,8 @@ def statement_record(*, actor, notice: PenaltyNotice, text: str, received_on: da
         raise ValidationError(_("A statement cannot be received before the notice."))
     if hearing_requested and not notice.hearing_offered:
         raise ValidationError(_("No hearing is offered for this amount (行政处罚法 Article 63)."))
+    if hearing_requested and received_on > notice.hearing_request_deadline:
+        raise ValidationError(_("A hearing must be asked for within 5 working days of the notice, by %(date)s (行政处罚法 Articles 64 and 85).") % {"date": notice.hearing_request_deadline.isoformat()})
     statement = PenaltyStatement.objects.create(notice=notice, text=text.strip(), received_on=received_on, hearing_requested=hearing_requested, recorded_by=actor)
     log(instance=notice.order, action="supervision.notice_statement", user=actor, data={
         "notice": notice.number, "received_on": received_on.isoformat(), "hearing_requested": hearing_requested, "text": statement.text,
@@ -162,6 +184,7 @@ def fine_check(*, order: RectificationOrder, fine_yuan: int, today: date | None 
     today = today or timezone.localdate()
     if PenaltyDecision.objects.filter(order=order, kind=DecisionKind.FINE, superseded=False).exists():
         raise _one_fine()
+    _check_no_outcome(order)
     notice = PenaltyNotice.objects.filter(order=order).prefetch_related("statements").first()
     if notice is None:
         raise ValidationError(_("Send the prior notice (行政处罚告知书) first: 行政处罚法 Article 44."))
@@ -184,12 +207,19 @@ def fine_draft(*, order: RectificationOrder, notice: PenaltyNotice, fine_yuan: i
     )
 
 
+def _check_no_outcome(order: RectificationOrder) -> None:
+    """Art. 57: once the authority decided not to impose a penalty, no fine follows on the order."""
+    no_penalty = PenaltyDecision.objects.filter(order=order, kind=DecisionKind.NO_PENALTY, superseded=False).first()
+    if no_penalty is not None:
+        raise ValidationError(_("Decision %(number)s imposes no penalty on this order (行政处罚法 Article 57); no fine can follow it. Only a correction with a reason can replace it.") % {"number": no_penalty.number})
+
+
 def _save_decision(decision: PenaltyDecision) -> PenaltyDecision:
     try:
         with transaction.atomic():
             decision.save()
     except IntegrityError:
-        raise _one_fine()  # a concurrent decision won: the database holds Art. 29
+        raise _one_fine()  # a concurrent decision won: the database holds Art. 29 and Art. 57
     return decision
 
 
@@ -205,6 +235,48 @@ def fine_decide(*, actor, order: RectificationOrder, fine_yuan: int, facts: str 
     _save_decision(decision)
     log(instance=order, action="supervision.penalty_decide", user=actor, data={
         "order": order.number, "decision": decision.number, "kind": "fine", "fine_yuan": fine_yuan, "notice": notice.number,
+    })
+    return decision
+
+
+def no_penalty_check(*, order: RectificationOrder, ground: str, reasons: str) -> PenaltyNotice:
+    """Everything `no_penalty_decide` refuses, for the preview as well. Returns the order's notice."""
+    if PenaltyDecision.objects.filter(order=order, kind=DecisionKind.FINE, superseded=False).exists():
+        raise ValidationError(_("This order already has a fine; only a correction with a reason can replace it."))
+    _check_no_outcome(order)
+    notice = PenaltyNotice.objects.filter(order=order).prefetch_related("statements").first()
+    if notice is None:
+        raise ValidationError(_("There is no prior notice on this order: no penalty was intended, so there is nothing to decide against."))
+    if ground not in NoPenaltyGround.values:
+        raise ValidationError(_("Choose the ground for not imposing a penalty (行政处罚法 Article 57)."))
+    if not reasons.strip():
+        raise ValidationError(_("Give the reasons: what the statement or the review established."))
+    _check_particulars(order)
+    return notice
+
+
+def no_penalty_draft(*, order: RectificationOrder, notice: PenaltyNotice, ground: str, reasons: str, today: date | None = None) -> PenaltyDecision:
+    return PenaltyDecision(
+        unit=order.unit, order=order, notice=notice, kind=DecisionKind.NO_PENALTY, fine_yuan=None, number="",
+        no_penalty_ground=ground, facts=reasons.strip(), legal_basis=NO_PENALTY_BASIS[ground],
+        decided_on=today or timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def no_penalty_decide(*, actor, order: RectificationOrder, ground: str, reasons: str, today: date | None = None) -> PenaltyDecision:
+    """行政处罚法 Art. 57 ¶1(2), (3): the prior notice's fine is not imposed (不予行政处罚决定书).
+    The order itself keeps its state: whether the unit has corrected is the order's own question."""
+    _check_approver(actor, order.unit)
+    order = RectificationOrder.objects.select_for_update(of=("self",)).select_related("unit__county").get(pk=order.pk)
+    notice = no_penalty_check(order=order, ground=ground, reasons=reasons)
+    decision = no_penalty_draft(order=order, notice=notice, ground=ground, reasons=reasons, today=today)
+    decision.number = document_number_next(jurisdiction=order.unit.county, kind=DocumentKind.DECISION, year=decision.decided_on.year)
+    decision.decided_by = actor
+    _save_decision(decision)
+    log(instance=order, action="supervision.penalty_decide", user=actor, data={
+        "order": order.number, "decision": decision.number, "kind": DecisionKind.NO_PENALTY.value, "notice": notice.number,
+        "ground": ground, "reason": str(NoPenaltyGround(ground).label),
     })
     return decision
 
@@ -232,7 +304,7 @@ def decision_correct(*, actor, decision: PenaltyDecision, reason: str, fine_yuan
     decision.save(update_fields=["superseded"])
     new = PenaltyDecision(
         unit=decision.unit, order=decision.order, notice=decision.notice, kind=decision.kind,
-        fine_yuan=fine_yuan if decision.kind == DecisionKind.FINE else None,
+        fine_yuan=fine_yuan if decision.kind == DecisionKind.FINE else None, no_penalty_ground=decision.no_penalty_ground,
         number=document_number_next(jurisdiction=decision.unit.county, kind=DocumentKind.DECISION, year=today.year),
         facts=facts.strip() or decision.facts, legal_basis=decision.legal_basis, circumstances=decision.circumstances,
         decided_by=actor, decided_on=today, supersedes=decision, correction_reason=reason.strip(),

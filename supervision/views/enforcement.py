@@ -127,7 +127,8 @@ def notice_print_view(request, pk: int):
 
 def decision_print_view(request, pk: int):
     decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit__county", "order", "notice", "decided_by", "supersedes"), user=request.user, pk=pk)
-    template = "supervision/print_warning.html" if decision.kind == DecisionKind.WARNING else "supervision/print_fine.html"
+    template = {DecisionKind.WARNING: "supervision/print_warning.html", DecisionKind.NO_PENALTY: "supervision/print_no_penalty.html"}.get(
+        decision.kind, "supervision/print_fine.html")
     return render(request, template, _document_context(decision.order, decision=decision))
 
 
@@ -197,6 +198,28 @@ def fine_preview_view(request, pk: int):
     )
 
 
+def no_penalty_preview_view(request, pk: int):
+    """The decision not to impose the notified fine (不予行政处罚决定书, 行政处罚法 Art. 57 ¶1(2), (3)),
+    previewed and then decided: where the unit's statement or the review shows no penalty is due."""
+    order = get_in_scope_or_404(RectificationOrder.objects.select_related("unit__county"), user=request.user, pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    ground, reasons = data.get("ground", ""), data.get("reasons", "")
+
+    def draft():
+        notice = penalties.no_penalty_check(order=order, ground=ground, reasons=reasons)
+        return penalties.no_penalty_draft(order=order, notice=notice, ground=ground, reasons=reasons)
+
+    return _preview(
+        request, order=order, title=_("Decision not to impose a penalty: preview"), document="no_penalty",
+        check=lambda: penalties.no_penalty_check(order=order, ground=ground, reasons=reasons), draft=draft,
+        confirm=_("Decide that no penalty is imposed on %(unit)s? No fine can then follow on this order; only a correction with a reason can replace the decision.") % {"unit": order.unit.name},
+        submit=_("Decide: no penalty"),
+        perform=lambda: penalties.no_penalty_decide(actor=request.user, order=order, ground=ground, reasons=reasons),
+        done=(_("Decided: no penalty."), "penalties:print"),
+        fields={"ground": ground, "reasons": reasons},
+    )
+
+
 def correction_preview_view(request, pk: int):
     """A correction replaces a decision (the old one is marked superseded): previewed, then decided."""
     decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit__county", "order", "notice"), user=request.user, pk=pk)
@@ -210,11 +233,12 @@ def correction_preview_view(request, pk: int):
     def draft():
         new = penalties.fine_draft(order=order, notice=decision.notice, fine_yuan=amount(), facts=facts or decision.facts)
         new.kind, new.supersedes, new.correction_reason = decision.kind, decision, reason
+        new.no_penalty_ground, new.legal_basis = decision.no_penalty_ground, decision.legal_basis
         return new
 
     return _preview(
         request, order=order, title=_("Correction of a penalty decision: preview"),
-        document="warning" if decision.kind == DecisionKind.WARNING else "fine",
+        document={DecisionKind.WARNING: "warning", DecisionKind.NO_PENALTY: "no_penalty"}.get(decision.kind, "fine"),
         check=lambda: penalties.correction_check(decision=decision, fine_yuan=amount(), reason=reason), draft=draft,
         confirm=_("Replace decision %(number)s by this correction? The old decision is marked superseded and stays on record.") % {"number": decision.number},
         submit=_("Decide the correction"),

@@ -18,6 +18,7 @@ from supervision.models import DocumentKind, OrderSource, PenaltyDecision, Penal
 from supervision.services import enforcement as svc
 from supervision.services import penalties
 from supervision.services.documents import document_number_next
+from supervision.workdays import working_days_after
 from tests.factories import import_units, make_legal_settings, make_staff
 
 
@@ -52,7 +53,7 @@ def test_the_notice_states_amount_period_and_hearing(notice, settings):
     """Art. 44: facts, basis and the intended amount; Art. 45: the statement period; Art. 63: a
     hearing from the province's threshold (10,000 yuan here by default)."""
     assert notice.intended_fine_yuan == 20_000 and notice.legal_basis == svc.ART_17
-    assert notice.statement_deadline == notice.notified_on + timedelta(days=5)
+    assert notice.statement_deadline == working_days_after(notice.notified_on, 5)  # Art. 85: working days
     assert notice.hearing_offered
     entry = ModelLogEntry.objects.get(action="supervision.notice_issue")
     assert entry.data["intended_fine_yuan"] == 20_000 and entry.data["hearing_offered"] is True
@@ -62,7 +63,7 @@ def test_settings_change_the_period_and_the_hearing_threshold(staff, order, sett
     settings.PENALTY_STATEMENT_DAYS = 7
     settings.PENALTY_HEARING_THRESHOLD_YUAN = 30_000
     notice = penalties.notice_issue(actor=staff.approver_a, order=order, fine_yuan=20_000, facts="x")
-    assert notice.statement_deadline == notice.notified_on + timedelta(days=7) and not notice.hearing_offered
+    assert notice.statement_deadline == working_days_after(notice.notified_on, 7) and not notice.hearing_offered
     with pytest.raises(ValidationError):  # Art. 63: no hearing below the threshold
         penalties.statement_record(actor=staff.operator_a, notice=notice, text="要求听证", received_on=notice.notified_on, hearing_requested=True)
 
@@ -90,7 +91,7 @@ def test_an_order_not_overdue_or_refused_gets_no_notice(staff, units):
 
 def test_the_fine_waits_for_the_end_of_the_statement_period(staff, order, notice):
     """Art. 45: the unit is heard first; a decision inside the period is refused."""
-    for day in range(0, 6):
+    for day in range(0, (notice.statement_deadline - notice.notified_on).days + 1):
         with pytest.raises(ValidationError):
             decide(staff, order, today=notice.notified_on + timedelta(days=day))
     fine = decide(staff, order, today=notice.statement_deadline + timedelta(days=1))

@@ -53,7 +53,6 @@ def seed_past_round() -> None:
     from supervision.demo import DEMO_COUNTY
     from supervision.models import Jurisdiction, RectificationOrder
     from supervision.services import penalties
-    from supervision.services.penalties import statement_days
     from supervision.services.enforcement import orders_mark_overdue
 
     from .services import results_publish
@@ -104,7 +103,7 @@ def seed_past_round() -> None:
                                         facts="逾期未整改：质量安全总监、质量安全员未参加补考，仍在岗位")
         penalties.statement_record(actor=operator, notice=notice, received_on=notified_on + timedelta(days=2),
                                    text="单位称生产任务重，未能安排人员补考，请求从轻处罚")
-        decided_on = notified_on + timedelta(days=statement_days() + 1)
+        decided_on = notice.statement_deadline + timedelta(days=1)  # the period is in working days (Art. 85)
         penalties.fine_decide(actor=approver, order=ignored, fine_yuan=20_000, today=decided_on, facts="逾期未整改，拒不改正")
         _backdate_story(ignored, {"supervision.order_issue": issued_on, "supervision.order_overdue": issued_on + timedelta(days=16),
                                   "supervision.notice_issue": notified_on, "supervision.notice_statement": notified_on + timedelta(days=2)},

@@ -11,6 +11,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets import HeaderButton
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -18,7 +19,7 @@ from . import console
 from .filters import counties_in_scope
 from .forms import BureauLegalSettingsForm
 from .history import order_history
-from .models import BureauLegalSettings, DecisionKind, NoPenaltyGround, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
+from .models import BureauLegalSettings, DecisionKind, HolidaySchedule, NoPenaltyGround, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
 from .order_states import FINABLE, OPEN, actions_from
 from .services.penalties import hearing_threshold_yuan, legal_settings_of, statement_days
 from .scoping import staff_profile_of, user_can_edit
@@ -178,8 +179,23 @@ class BureauLegalSettingsViewSet(console.ScopedModelViewSet):
         return BureauLegalSettingsForm
 
 
+class HolidayScheduleViewSet(ModelViewSet):
+    """The State Council's holiday schedule of a year (行政处罚法 Art. 85), national, kept by the
+    platform administrator: no role is granted its permissions, so only superusers see it."""
+
+    model = HolidaySchedule
+    name = "holiday_schedules"
+    icon = "date"
+    menu_label = _("Holiday schedules")
+    menu_order = 130
+    form_fields = ["year", "source", "holidays", "workdays"]
+    list_display = ["year", "source"]
+    copy_view_enabled = False
+    search_backend_name = None
+
+
 class EnforcementViewSetGroup(ViewSetGroup):
     menu_label = _("Rectification and penalties")
     menu_icon = "warning"
     menu_order = 400
-    items = (RectificationOrderViewSet, PenaltyDecisionViewSet, BureauLegalSettingsViewSet)
+    items = (RectificationOrderViewSet, PenaltyDecisionViewSet, BureauLegalSettingsViewSet, HolidayScheduleViewSet)

@@ -12,7 +12,7 @@ from .enforcement import (
     PenaltyStatement,
     RectificationOrder,
 )
-from .legal import BureauLegalSettings, DocumentCounter, DocumentKind
+from .legal import BureauLegalSettings, DocumentCounter, DocumentKind, HolidaySchedule
 from .imports import ImportJob, ImportKind, ImportStatus
 from .jurisdiction import Jurisdiction, JurisdictionLevel
 from .register import (
@@ -31,7 +31,7 @@ from .staff import StaffProfile, StaffRole
 __all__ = [
     "FINE_MAX_YUAN", "FINE_MIN_YUAN", "DecisionKind", "DecisionStatus", "NoPenaltyGround", "OrderEvidence", "OrderSource",
     "OrderStatus", "PenaltyDecision", "PenaltyNotice", "PenaltyStatement", "RectificationOrder",
-    "BureauLegalSettings", "DocumentCounter", "DocumentKind",
+    "BureauLegalSettings", "DocumentCounter", "DocumentKind", "HolidaySchedule",
     "Catalogue", "ImportJob", "ImportKind", "ImportStatus", "Jurisdiction", "JurisdictionLevel", "Person", "PersonRole", "ProductCategory",
     "ProductionUnit", "Qualification", "QualificationKind", "SizeClass", "StaffProfile", "StaffRole",
     "UnitStatus",

@@ -49,3 +49,35 @@ class DocumentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction_id}/{self.year}/{self.kind}: {self.last}"
+
+
+class HolidaySchedule(models.Model):
+    """One year's statutory holidays and 调休 working weekends, as the State Council's notice (国务院
+    办公厅关于××年部分节假日安排的通知, published each November) sets them, entered by the platform
+    administrator. Periods in working days (行政处罚法 Art. 85) use it for its year instead of the
+    `chinesecalendar` package's data, so a new year never waits for a package release."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source (the State Council's notice)"), max_length=200)
+    holidays = models.TextField(_("holidays"), help_text=_("One date or range per line, e.g. 2027-01-01 or 2027-02-06..2027-02-14: every day off, weekends inside a holiday included."))
+    workdays = models.TextField(_("weekend days worked (调休)"), blank=True, help_text=_("One date per line: the Saturdays and Sundays the notice makes working days."))
+
+    class Meta:
+        verbose_name = _("holiday schedule")
+        verbose_name_plural = _("holiday schedules")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from ..workdays import schedule_check
+
+        if self.year is None or not 2000 <= self.year <= 2100:
+            raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+        try:
+            schedule_check(year=self.year, holidays=self.holidays or "", workdays=self.workdays or "")
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None

@@ -18,6 +18,7 @@ from supervision.workdays import working_days_after
 from tests.factories import import_units, make_legal_settings, make_staff
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(("start", "end"), [
     (date(2026, 12, 3), date(2026, 12, 10)),   # Thursday: the weekend is not counted
     (date(2026, 12, 5), date(2026, 12, 11)),   # notified on a Saturday: Monday is day one
@@ -31,6 +32,7 @@ def test_periods_count_working_days_not_holidays(start, end):
     assert working_days_after(start, 5) == end
 
 
+@pytest.mark.django_db
 def test_a_year_without_a_holiday_schedule_is_refused_not_guessed():
     """Counting weekends only would shorten the unit's period over 元旦: refuse, in Chinese."""
     with pytest.raises(ValidationError) as error:
@@ -151,3 +153,57 @@ def test_a_no_penalty_decision_is_corrected_not_doubled(staff, order, notice):
     new = penalties.decision_correct(actor=staff.approver_a, decision=first, reason="理由表述有误", facts="更正后的理由", today=date(2026, 10, 11))
     assert new.kind == DecisionKind.NO_PENALTY and new.no_penalty_ground == "minor_corrected" and new.supersedes == first
     assert PenaltyDecision.objects.filter(order=order, superseded=False).exclude(kind=DecisionKind.WARNING).count() == 1
+
+
+@pytest.fixture
+def platform_admin(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("platform", "p@example.gov.cn", "Plat-form-2026!")
+
+
+SCHEDULE_2027 = {"year": "2027", "source": "国务院办公厅关于2027年部分节假日安排的通知（测试数据）", "holidays": "2027-01-01\n2027-02-06..2027-02-13\n", "workdays": "2027-02-20"}
+
+
+def test_the_platform_admin_enters_a_new_years_schedule_and_periods_use_it(platform_admin, client):
+    """A year the package does not cover is counted once the State Council's notice is entered."""
+    client.force_login(platform_admin)
+    response = client.post(reverse("holiday_schedules:add"), SCHEDULE_2027)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert working_days_after(date(2026, 12, 28), 5) == date(2027, 1, 5)   # 元旦 off, the weekend off
+    assert working_days_after(date(2027, 2, 5), 2) == date(2027, 2, 16)    # 春节 off, then Monday 15th and Tuesday 16th
+    assert working_days_after(date(2027, 2, 19), 1) == date(2027, 2, 20)   # Saturday 20th worked (调休)
+    assert ModelLogEntry.objects.filter(action="wagtail.create", user=platform_admin).exists()
+
+
+def test_an_entered_schedule_overrides_the_package_for_its_year(platform_admin, client):
+    client.force_login(platform_admin)
+    client.post(reverse("holiday_schedules:add"), {"year": "2026", "source": "更正", "holidays": "2026-01-01", "workdays": ""})
+    assert working_days_after(date(2026, 9, 30), 5) == date(2026, 10, 7)
+
+
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("holidays", "2027-13-01", "不是日期"),
+    ("holidays", "2027-02-13..2027-02-06", "范围"),
+    ("holidays", "2026-12-31", "2027"),
+    ("holidays", "", "节假日"),
+    ("workdays", "2027-02-15", "工作日"),           # a Monday: not a weekend day
+    ("workdays", "2027-02-07", "既"),               # both off and worked
+    ("workdays", "2027-02-20..2027-02-21", "一个日期"),
+])
+def test_a_bad_schedule_is_refused_in_chinese_and_saves_nothing(platform_admin, client, field, value, says):
+    from supervision.models import HolidaySchedule
+
+    client.force_login(platform_admin)
+    response = client.post(reverse("holiday_schedules:add"), {**SCHEDULE_2027, field: value})
+    assert response.status_code == 200 and says in response.content.decode()
+    assert not HolidaySchedule.objects.exists()
+
+
+def test_only_the_platform_admin_keeps_the_schedules(staff, client_for):
+    for user in (staff.operator_a, staff.approver_a, staff.admin_a, staff.overseer):
+        response = client_for(user).post(reverse("holiday_schedules:add"), SCHEDULE_2027)
+        assert response.status_code in (302, 403) and not response.get("Location", "").startswith(reverse("holiday_schedules:index"))
+    from supervision.models import HolidaySchedule
+
+    assert not HolidaySchedule.objects.exists()

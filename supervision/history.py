@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
-from .models import OrderStatus, ProductionUnit, RectificationOrder
+from .models import DecisionKind, OrderStatus, ProductionUnit, RectificationOrder
 from .services.system import is_system_actor
 
 
@@ -54,6 +54,8 @@ def _status_label(value) -> str:
 def log_entry_text(data: dict) -> str:
     """What a step changed, from its log data, in one line."""
     parts = [data[k] for k in ("order", "notice", "decision") if data.get(k)]
+    if data.get("kind") in DecisionKind.values:  # a warning, a fine or no penalty: say which
+        parts.append(DecisionKind(data["kind"]).label)
     if data.get("supersedes"):
         parts.append(_("replaces %(number)s") % {"number": data["supersedes"]})
     if isinstance(data.get("from"), str) and isinstance(data.get("to"), str):

@@ -11,7 +11,8 @@ from supervision.models import StaffProfile
 
 OUR_APPS = {"supervision", "assessment", "cms"}
 # Reference data shared by all jurisdictions: not scoped, on purpose.
-UNSCOPED = {"supervision.productcategory", "assessment.question", "assessment.blueprint"}
+# The holiday schedules are national, and only superusers hold their permissions.
+UNSCOPED = {"supervision.productcategory", "assessment.question", "assessment.blueprint", "supervision.holidayschedule"}
 
 
 def _county_objects(tree, staff, county, operator):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from supervision.fake_register import unit_rows
-from supervision.models import StaffRole, DecisionKind, DocumentCounter, OrderSource, PenaltyDecision, PenaltyNotice, ProductionUnit, RectificationOrder
+from supervision.models import HolidaySchedule, StaffRole, DecisionKind, DocumentCounter, OrderSource, PenaltyDecision, PenaltyNotice, ProductionUnit, RectificationOrder
 from supervision.services import enforcement as svc
 from supervision.services import penalties
 from supervision.workdays import working_days_after
@@ -34,6 +34,7 @@ def test_periods_count_working_days_not_holidays(start, end):
 
 @pytest.mark.django_db
 def test_a_year_without_a_holiday_schedule_is_refused_not_guessed():
+    HolidaySchedule.objects.all().delete()  # the suite's entry of next year (tests/conftest.py)
     """Counting weekends only would shorten the unit's period over 元旦: refuse, in Chinese."""
     with pytest.raises(ValidationError) as error:
         working_days_after(date(2026, 12, 28), 5)
@@ -61,6 +62,7 @@ def test_the_notice_over_national_day_runs_to_its_working_day_deadline(staff, or
 
 
 def test_a_notice_whose_period_has_no_schedule_is_refused_and_writes_nothing(staff, order):
+    HolidaySchedule.objects.all().delete()
     with pytest.raises(ValidationError) as error:
         penalties.notice_issue(actor=staff.approver_a, order=order, fine_yuan=20_000, facts="x", today=date(2026, 12, 28))
     assert "2027" in error.value.messages[0]
@@ -167,6 +169,7 @@ SCHEDULE_2027 = {"year": "2027", "source": "国务院办公厅关于2027年部�
 
 def test_the_platform_admin_enters_a_new_years_schedule_and_periods_use_it(platform_admin, client):
     """A year the package does not cover is counted once the State Council's notice is entered."""
+    HolidaySchedule.objects.all().delete()
     client.force_login(platform_admin)
     response = client.post(reverse("holiday_schedules:add"), SCHEDULE_2027)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -192,8 +195,7 @@ def test_an_entered_schedule_overrides_the_package_for_its_year(platform_admin, 
     ("workdays", "2027-02-20..2027-02-21", "一个日期"),
 ])
 def test_a_bad_schedule_is_refused_in_chinese_and_saves_nothing(platform_admin, client, field, value, says):
-    from supervision.models import HolidaySchedule
-
+    HolidaySchedule.objects.all().delete()
     client.force_login(platform_admin)
     response = client.post(reverse("holiday_schedules:add"), {**SCHEDULE_2027, field: value})
     assert response.status_code == 200 and says in response.content.decode()
@@ -201,9 +203,8 @@ def test_a_bad_schedule_is_refused_in_chinese_and_saves_nothing(platform_admin, 
 
 
 def test_only_the_platform_admin_keeps_the_schedules(staff, client_for):
+    HolidaySchedule.objects.all().delete()
     for user in (staff.operator_a, staff.approver_a, staff.admin_a, staff.overseer):
         response = client_for(user).post(reverse("holiday_schedules:add"), SCHEDULE_2027)
         assert response.status_code in (302, 403) and not response.get("Location", "").startswith(reverse("holiday_schedules:index"))
-    from supervision.models import HolidaySchedule
-
     assert not HolidaySchedule.objects.exists()

@@ -22,4 +22,5 @@
     "Quality staff in post": "在岗质量安全管理人员",
     "No quality staff in post. Import them from the personnel template.": "暂无在岗质量安全管理人员，请使用人员导入模板导入。",
     "the file lists everyone in post of its units: the others leave their post today": "文件列出其单位的全部在岗人员：其余人员于今天离任",
+    "This person holds a current post at this unit; a post they left cannot be reopened.": "该人员在本单位已有在岗任职；已离任的任职记录不能重新开启。",
 }

@@ -227,3 +227,22 @@ def test_a_new_post_without_an_appointment_date_starts_on_the_import_date(tree):
     extra[APPOINTED] = ""
     assert import_people([extra], tree.county_a).written
     assert post_of(extra).appointed_on == timezone.localdate()
+
+
+def test_the_edit_form_keeps_the_same_rules_art13(tree):
+    from supervision.forms import PersonForm
+
+    _units, people = register(tree)
+    officer = next(r for r in people if r[ROLE] == "质量安全员")
+    officer[LEFT] = "2026-03-31"
+    import_people(people, tree.county_a)
+    officer[LEFT], officer[APPOINTED] = "", "2026-09-01"
+    import_people(people, tree.county_a)
+    old, new = Person.objects.filter(id_number_hash=id_number_hash(officer[ID])).order_by("pk")
+    data = {"name": old.name, "role": old.role, "phone": old.phone, "appointed_on": old.appointed_on, "left_on": ""}
+    reopen = PersonForm(instance=old, data=data)
+    assert not reopen.is_valid() and "left_on" in reopen.errors
+    future = PersonForm(instance=new, data={**data, "appointed_on": new.appointed_on,
+                                            "left_on": timezone.localdate() + timedelta(days=1)})
+    assert not future.is_valid() and "left_on" in future.errors
+    assert Person.objects.filter(id_number_hash=id_number_hash(officer[ID]), left_on__isnull=True).get() == new

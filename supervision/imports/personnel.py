@@ -182,6 +182,12 @@ def _plan(rows: list[PersonRow], posts: _Posts, result: ImportResult, today: dat
             result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "create"))
             continue
         matched.add(current["id"])
+        if current["left_on"] is None and row.role != current["role"]:
+            adjusted = _adjust_post(row, current, result, today)
+            if adjusted is not None:
+                to_update.append(adjusted)
+                to_create.append(row)
+            continue
         row.person_id = current["id"]
         # A blank 任职日期 keeps the recorded one: a post's start is not forgotten by a re-import.
         row.appointed_on = row.appointed_on or current["appointed_on"]
@@ -202,6 +208,39 @@ def _plan(rows: list[PersonRow], posts: _Posts, result: ImportResult, today: dat
             result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "update", [_label(f) for f in changed],
                                       diffs=diffs_for_preview(row.changes, _label)))
     return to_create, to_update, matched
+
+
+def _adjust_post(row: PersonRow, current: dict, result: ImportResult, today: date) -> PersonRow | None:
+    """Order 75 Art. 13 调整: a person moved to another post of the same unit. The old post closes
+    the day the new one starts (its 任职日期 if later than the old one's, else the import date)
+    and the new post is a new row, so the record shows both. Returns the closing of the old post."""
+    start = row.appointed_on
+    if start is None or (current["appointed_on"] is not None and start <= current["appointed_on"]):
+        start = today
+    if start > today:
+        result.errors.append(RowError(row.row, HEADER["appointed_on"], plain(start), _(
+            "The new post starts in the future; import the change once it has happened.")))
+        return None
+    row.appointed_on = start
+    if not _left_after_appointed(row, result):
+        return None
+    label = f"{row.name}（{row.uscc}）"
+    roles = dict(PersonRole.choices)
+    others = _person_changes(row, current, [f for f in ("name", "phone") if getattr(row, f) != current[f]])
+    result.plan(PlannedChange(
+        row.row, id_number_mask(row.id_number), label, "update",
+        [HEADER["role"], HEADER["appointed_on"], *(_label(f) for f in others)],
+        diffs=[
+            [HEADER["role"], str(roles[current["role"]]), str(roles[row.role]), False],
+            [HEADER["appointed_on"], plain(current["appointed_on"]), plain(start), False],
+            *diffs_for_preview(others, _label),
+        ],
+    ))
+    return PersonRow(
+        row=row.row, unit_id=row.unit_id, uscc=row.uscc, id_number=row.id_number, id_hash=row.id_hash,
+        name=current["name"], role=current["role"], phone=current["phone"], appointed_on=current["appointed_on"],
+        left_on=start, person_id=current["id"], changes={}, leaves=True,
+    )
 
 
 def _left_after_appointed(row: PersonRow, result: ImportResult) -> bool:
@@ -246,14 +285,6 @@ def _left_data(job_id, role: str, appointed: date | None, left: date, complete_s
 
 
 def _write(to_create: list[PersonRow], to_update: list[PersonRow], leavers: list[_Leaver], today: date) -> None:
-    Person.objects.bulk_create([
-        Person(
-            unit_id=r.unit_id, role=r.role, name=r.name, phone=r.phone, appointed_on=r.appointed_on, left_on=r.left_on,
-            id_number_encrypted=id_number_encrypt(r.id_number), id_number_hash=r.id_hash,
-            id_number_masked=id_number_mask(r.id_number),
-        )
-        for r in to_create
-    ], batch_size=1000)
     if to_update and connection.vendor == "postgresql":
         update_by_copy(Person, PERSON_FIELDS, [(r.person_id, *(getattr(r, f) for f in PERSON_FIELDS)) for r in to_update])
     elif to_update:
@@ -263,6 +294,15 @@ def _write(to_create: list[PersonRow], to_update: list[PersonRow], leavers: list
         )
     for chunk in chunked([p.values["id"] for p in leavers]):
         Person.objects.filter(pk__in=chunk, left_on__isnull=True).update(left_on=today)
+    # After the closings: a person's new post may only open once the old one is closed.
+    Person.objects.bulk_create([
+        Person(
+            unit_id=r.unit_id, role=r.role, name=r.name, phone=r.phone, appointed_on=r.appointed_on, left_on=r.left_on,
+            id_number_encrypted=id_number_encrypt(r.id_number), id_number_hash=r.id_hash,
+            id_number_masked=id_number_mask(r.id_number),
+        )
+        for r in to_create
+    ], batch_size=1000)
 
 
 def _person_changes(row: PersonRow, current: dict, changed: list[str]) -> dict:

@@ -246,3 +246,25 @@ def test_the_edit_form_keeps_the_same_rules_art13(tree):
                                             "left_on": timezone.localdate() + timedelta(days=1)})
     assert not future.is_valid() and "left_on" in future.errors
     assert Person.objects.filter(id_number_hash=id_number_hash(officer[ID]), left_on__isnull=True).get() == new
+
+
+def test_a_change_of_post_closes_the_old_post_and_opens_a_new_one_art13(tree, staff, client_for):
+    """Art. 13 调整: an officer made director keeps the officer post on record, closed the day the
+    director post starts; the preview says so, the leaving of the old post is logged."""
+    _units, people = register(tree)
+    officer = next(r for r in people if r[ROLE] == "质量安全员")
+    unit_director = next(r for r in people if r[USCC] == officer[USCC] and r[ROLE] == "质量安全总监")
+    unit_director[LEFT] = "2026-08-31"
+    officer[ROLE], officer[APPOINTED] = "质量安全总监", "2026-09-01"
+    preview = import_people(people, tree.county_a, dry_run=True)
+    change = next(c for c in preview.changes if c.row == people.index(officer) + 2)
+    assert ["岗位", "质量安全员", "质量安全总监", False] in change.diffs
+    assert Person.objects.filter(id_number_hash=id_number_hash(officer[ID])).count() == 1
+
+    assert import_people(people, tree.county_a, actor=staff.operator_a).written
+    old, new = Person.objects.filter(id_number_hash=id_number_hash(officer[ID])).order_by("pk")
+    assert (old.role, old.left_on) == ("officer", date(2026, 9, 1))
+    assert (new.role, new.appointed_on, new.left_on) == ("director", date(2026, 9, 1), None)
+    entry = left_entries().get(object_id=str(old.pk))
+    assert entry.data["role"] == "officer" and entry.user == staff.operator_a
+    assert import_people(people, tree.county_a).unchanged == len(people)

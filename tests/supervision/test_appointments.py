@@ -268,3 +268,32 @@ def test_a_change_of_post_closes_the_old_post_and_opens_a_new_one_art13(tree, st
     entry = left_entries().get(object_id=str(old.pk))
     assert entry.data["role"] == "officer" and entry.user == staff.operator_a
     assert import_people(people, tree.county_a).unchanged == len(people)
+
+
+def test_the_migration_dates_current_posts_from_the_earliest_record_art13(tree, staff):
+    """Before issue 14 a post could have no appointment date and the register kept no created date:
+    the migration gives each current post the date of its first log entry, else of its county's
+    first personnel import. Rows are set to that old shape directly: it is the data being migrated."""
+    import importlib
+    from datetime import datetime
+
+    from django.apps import apps
+    from wagtail.log_actions import log
+
+    migration = importlib.import_module("supervision.migrations.0011_appointment_history")
+    _units, people = register(tree)
+    first_import = ModelLogEntry.objects.filter(action="supervision.import_personnel").earliest("timestamp")
+    first_import.timestamp = timezone.make_aware(datetime(2024, 2, 1, 9, 0))
+    first_import.save(update_fields=["timestamp"])
+    edited, plain_post, left_post = post_of(people[0]), post_of(people[1]), post_of(people[2])
+    entry = log(instance=edited, action="wagtail.edit", user=staff.operator_a)
+    entry.timestamp = timezone.make_aware(datetime(2025, 3, 4, 10, 0))
+    entry.save(update_fields=["timestamp"])
+    Person.objects.update(appointed_on=None)
+    Person.objects.filter(pk=left_post.pk).update(left_on=date(2025, 1, 1))
+
+    migration.date_current_posts(apps, None)
+    assert Person.objects.get(pk=edited.pk).appointed_on == date(2025, 3, 4)
+    assert Person.objects.get(pk=plain_post.pk).appointed_on == date(2024, 2, 1)
+    assert Person.objects.get(pk=left_post.pk).appointed_on is None  # a closed post is left as it was
+    assert not Person.objects.filter(left_on__isnull=True, appointed_on__isnull=True).exists()

@@ -9,13 +9,18 @@ Generates N valid unit rows (supervision.fake_register) and measures rows/s for
   4. re-importing the same CSV (every row unchanged) through our import,
   4b. re-importing a CSV where every row's phone and name changed: every row updated, and with
       the change log (issue 14) one supervision.import_change entry per unit,
-  5. an xlsx of M units through our import, end to end (target: 100,000 in under 60 s).
+  5. an xlsx of M units through our import, end to end (target: 100,000 in under 60 s),
+  6. their quality staff (N person rows over the same units): a bare `Person.objects.bulk_create`
+     of pre-parsed, pre-encrypted rows, our personnel import, a re-import with every phone and
+     name changed (the update path: COPY + UPDATE … FROM on PostgreSQL), and a complete-staff
+     re-import leaving every tenth person out (they leave their post, one log entry each).
 Targets (issue): our import >= 50 % of the bulk_create rate; xlsx of 100,000 units < 60 s.
 
 The script never touches the developer's database. SQLite (default): a temporary file, deleted at
 the end. PostgreSQL (`--postgres`, or DATABASE_URL is a postgres URL): a dedicated database
 `zlaq_bench` on the same server (dropped and created at the start, dropped at the end); the
-database named in DATABASE_URL is only used for its host, port and credentials.
+database named in DATABASE_URL is only used for its host, port and credentials, unless its name
+starts with `zlaq_bench` (`zlaq_bench_NAME`, so parallel runs each drop only their own).
 
 Timings run without tracemalloc (it slows allocation-heavy code several-fold); the traced peak of
 each step comes from one extra, untimed pass. Tables are emptied outside the timed regions.
@@ -60,18 +65,19 @@ class BenchDatabase:
     url: str
     postgres: bool
     cleanup_note: str = ""
+    name: str = BENCH_DB_NAME
 
     def create(self) -> None:
         if self.postgres:
-            self._postgres_admin(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
-            self._postgres_admin(f'CREATE DATABASE "{BENCH_DB_NAME}"')
+            self._postgres_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self._postgres_admin(f'CREATE DATABASE "{self.name}"')
 
     def drop(self) -> None:
         from django.db import connections
 
         connections.close_all()
         if self.postgres:
-            self._postgres_admin(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
+            self._postgres_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         else:
             path = urlsplit(self.url).path[1:]  # sqlite:////tmp/x -> /tmp/x
             for suffix in ("", "-wal", "-shm", "-journal"):
@@ -90,9 +96,11 @@ def choose_database(force_postgres: bool) -> BenchDatabase:
     given = os.environ.get("DATABASE_URL", "")
     if force_postgres or given.startswith(("postgres://", "postgresql://", "pgsql://")):
         base = urlsplit(given if given.startswith(("postgres", "pgsql")) else DEFAULT_POSTGRES_URL)
-        url = urlunsplit(base._replace(path=f"/{BENCH_DB_NAME}"))  # never the database the URL names
+        given_name = base.path.lstrip("/")
+        name = given_name if given_name.startswith(BENCH_DB_NAME) else BENCH_DB_NAME
+        url = urlunsplit(base._replace(path=f"/{name}"))  # never a database that is not a bench's
         os.environ["DATABASE_URL"] = url
-        return BenchDatabase(url=url, postgres=True)
+        return BenchDatabase(url=url, postgres=True, name=name)
     if given:
         if not given.startswith("sqlite:///"):
             sys.exit(f"bench: unsupported DATABASE_URL {given!r} (use a postgres URL or a new sqlite file)")
@@ -168,6 +176,12 @@ class BenchData:
     xlsx_rows: int = 0
     xlsx: bytes = b""
     changed_csv: bytes = b""  # the same units, every phone and name changed
+    unit_csv: bytes = b""  # all N units, for the persons' measurements
+    people: list[dict] = field(default_factory=list)  # N person rows over those units
+    people_csv: bytes = b""
+    people_changed_csv: bytes = b""  # every phone and name changed
+    people_complete_csv: bytes = b""  # every tenth person left out, for a complete-staff import
+    people_left_out: int = 0  # how many of them the complete-staff import must mark as left
 
 
 def make_data(rows_n: int, xlsx_n: int) -> BenchData:
@@ -191,7 +205,25 @@ def make_data(rows_n: int, xlsx_n: int) -> BenchData:
     if xlsx_n:
         data.xlsx_rows = xlsx_n
         data.xlsx = rows_to_xlsx(all_rows[:xlsx_n], headers)
+    make_people(data, rows_n)
     return data
+
+
+def make_people(data: BenchData, rows_n: int) -> None:
+    from supervision.fake_register import person_rows, rows_to_csv
+    from supervision.imports.personnel import HEADER, PERSON_COLUMNS
+
+    headers = [c.header for c in PERSON_COLUMNS]
+    people = person_rows(data.rows[:max(1, rows_n // 2)], seed=2)[:rows_n]
+    data.people = people
+    data.people_csv = rows_to_csv(people, headers)
+    data.people_changed_csv = rows_to_csv([
+        {**row, HEADER["phone"]: f"139{i:08d}", HEADER["name"]: f"{row[HEADER['name']]}新"} for i, row in enumerate(people)
+    ], headers)
+    kept = [row for i, row in enumerate(people) if i % 10]
+    data.people_complete_csv = rows_to_csv(kept, headers)
+    units_in_file = {row[HEADER["uscc"]] for row in kept}  # a unit left out entirely is untouched
+    data.people_left_out = sum(1 for i, row in enumerate(people) if i % 10 == 0 and row[HEADER["uscc"]] in units_in_file)
 
 
 def preparsed_units(data: BenchData) -> list[dict]:
@@ -236,17 +268,55 @@ def measure_bulk_create(units: list[dict]):
     return len(units)
 
 
-def measure_our_import(data: bytes, filename: str, jurisdiction, expect: str):
+def measure_people_bulk_create(data: BenchData, people: list[dict]):
+    from supervision.models import Person, ProductionUnit
+
+    unit_ids = dict(ProductionUnit.objects.values_list("uscc", "id"))
+    Person.objects.bulk_create([Person(unit_id=unit_ids[p.pop("uscc")], **p) for p in (dict(v) for v in people)], batch_size=1000)
+    return len(people)
+
+
+def preparsed_people(data: BenchData) -> list[dict]:
+    """The person rows as Person field values, parsed and encrypted (the persons' baseline input)."""
+    from supervision.imports.cells import parse_date
+    from supervision.imports.personnel import HEADER, ROLE_WORDS
+    from supervision.personal_data import id_number_encrypt, id_number_hash, id_number_mask
+
+    return [{
+        "uscc": row[HEADER["uscc"]], "name": row[HEADER["name"]], "role": ROLE_WORDS[row[HEADER["role"]]],
+        "phone": row[HEADER["phone"]], "appointed_on": parse_date(row[HEADER["appointed_on"]]),
+        "id_number_encrypted": id_number_encrypt(row[HEADER["id_number"]]),
+        "id_number_hash": id_number_hash(row[HEADER["id_number"]]), "id_number_masked": id_number_mask(row[HEADER["id_number"]]),
+    } for row in data.people]
+
+
+def empty_people() -> None:
+    from django.db import connection, transaction
+    from supervision.models import Person
+    from wagtail.models import ModelLogEntry
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (Person, ModelLogEntry):
+            if connection.vendor == "postgresql":
+                cursor.execute(f'TRUNCATE TABLE "{model._meta.db_table}" CASCADE')
+            else:
+                cursor.execute(f'DELETE FROM "{model._meta.db_table}"')
+    gc.collect()
+
+
+def measure_our_import(data: bytes, filename: str, jurisdiction, expect: str, kind: str = "units", expect_left: int = 0, **options):
     from supervision.services.register import register_import_file
 
-    result = register_import_file(kind="units", data=data, filename=filename, jurisdiction=jurisdiction,
-                                  actor=None, dry_run=False)
+    result = register_import_file(kind=kind, data=data, filename=filename, jurisdiction=jurisdiction,
+                                  actor=None, dry_run=False, **options)
     if not result.ok:
         raise SystemExit(f"bench: our import reported {len(result.errors)} errors, first: {result.errors[0]}")
     if expect == "create" and (result.created != result.total_rows or not result.written):
         raise SystemExit(f"bench: expected {result.total_rows} creates, got {result.created}")
     if expect == "update" and result.updated != result.total_rows:
         raise SystemExit(f"bench: expected {result.total_rows} updates, got {result.updated}")
+    if expect == "leave" and (result.left != expect_left or not result.written):
+        raise SystemExit(f"bench: expected {expect_left} leavers, got {result.left}")
     if expect == "unchanged" and result.unchanged != result.total_rows:
         raise SystemExit(f"bench: expected {result.total_rows} unchanged, got {result.unchanged}/{result.updated}")
     return result.total_rows
@@ -348,7 +418,7 @@ def fmt_mb(value: float | None) -> str:
     return "–" if value is None else f"{value:,.0f}"
 
 
-def print_report(steps: list[Step], baseline: Step, args, rss_per_step: bool) -> None:
+def print_table(steps: list[Step], baseline: Step) -> None:
     print("| measurement | rows | seconds | rows/s | vs bulk_create | tracemalloc peak (MB) | max RSS (MB) | note |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
     for s in steps:
@@ -356,6 +426,13 @@ def print_report(steps: list[Step], baseline: Step, args, rss_per_step: bool) ->
         print(f"| {s.name} | {s.rows:,} | {s.best:.2f} | {s.rate:,.0f} | {ratio:.0%} | "
               f"{fmt_mb(s.traced_peak_mb)} | {fmt_mb(s.max_rss_mb)} | {s.note} |")
     print()
+
+
+def print_report(steps: list[Step], baseline: Step, args, rss_per_step: bool, people_steps: list[Step]) -> None:
+    print_table(steps, baseline)
+    print("Quality staff (persons), over the same units; vs the persons' own bulk_create:")
+    print()
+    print_table(people_steps, people_steps[0])
     repeat = f"best of {args.repeat} runs" if args.repeat > 1 else "one run"
     rss = ("process peak RSS during the step (ru_maxrss, high-water mark reset before each step)"
            if rss_per_step else "process max RSS so far (ru_maxrss)")
@@ -440,6 +517,26 @@ def run(args: argparse.Namespace) -> None:
               f"on min(N, {IMPORT_EXPORT_MAX_ROWS:,}) rows; units only, pre-parsed values, use_transactions")
     xlsx = Step("our import (xlsx, end to end)", "read + validate + plan + write, as the CSV import")
     steps = [bulk, ours, reimport, changed, ie] + ([xlsx] if data.xlsx_rows else [])
+    people = preparsed_people(data)
+    p_bulk = Step("persons: bare bulk_create (baseline)", "pre-parsed, pre-encrypted values, batch_size=1000")
+    p_ours = Step("persons: our import (CSV, end to end)", "read + validate (ID numbers) + plan + encrypt + write")
+    p_changed = Step("persons: re-import with every row changed", "every row updated (COPY + UPDATE … FROM on PostgreSQL), change log on")
+    p_leave = Step("persons: complete-staff re-import, every tenth left out", "the others unchanged, the left-out leave (one person_left entry each)")
+    people_steps = [p_bulk, p_ours, p_changed, p_leave]
+    units_loaded = []
+
+    def with_units(prepare):
+        def run_prepare():
+            if not units_loaded:  # the units steps leave the tables as they please: load the units once
+                empty_register()
+                measure_our_import(data.csv, "units.csv", city, "create")
+                units_loaded.append(True)
+            prepare()
+        return run_prepare
+
+    def people_loaded():
+        empty_people()
+        measure_our_import(data.people_csv, "people.csv", city, "create", kind="personnel")
 
     def measurements(record):
         record(bulk, empty_register, lambda: measure_bulk_create(units))
@@ -450,6 +547,14 @@ def run(args: argparse.Namespace) -> None:
         record(ie, empty_register, lambda: measure_import_export(dataset))
         if data.xlsx_rows:
             record(xlsx, empty_register, lambda: measure_our_import(data.xlsx, "units.xlsx", city, "create"))
+        units_loaded.clear()
+        record(p_bulk, with_units(empty_people), lambda: measure_people_bulk_create(data, people))
+        record(p_ours, with_units(empty_people), lambda: measure_our_import(data.people_csv, "people.csv", city, "create", kind="personnel"))
+        record(p_changed, with_units(people_loaded),
+               lambda: measure_our_import(data.people_changed_csv, "people.csv", city, "update", kind="personnel"))
+        record(p_leave, with_units(people_loaded),
+               lambda: measure_our_import(data.people_complete_csv, "people.csv", city, "leave", kind="personnel",
+                                          expect_left=data.people_left_out, complete_staff=True))
 
     rss_per_step = reset_peak_rss()
     for _ in range(args.repeat):
@@ -458,7 +563,7 @@ def run(args: argparse.Namespace) -> None:
         measurements(traced)
     empty_register()
 
-    print_report(steps, bulk, args, rss_per_step)
+    print_report(steps, bulk, args, rss_per_step, people_steps)
 
 
 if __name__ == "__main__":

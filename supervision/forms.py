@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -91,6 +92,15 @@ class PersonForm(WagtailAdminModelForm):
         appointed, left = cleaned.get("appointed_on"), cleaned.get("left_on")
         if appointed and left and left < appointed:
             self.add_error("left_on", _("The leaving date is before the appointment date."))
+        # Order 75 Art. 13: the same rules as the import - a leaving that has happened, and one open
+        # post per person and unit (a person who came back holds a new post beside the old one).
+        if left and left > timezone.localdate():
+            self.add_error("left_on", _("The leaving date lies in the future; record a leaving once it has happened."))
+        person = self.instance
+        if left is None and person.pk and person.left_on is not None and Person.objects.filter(
+            unit_id=person.unit_id, id_number_hash=person.id_number_hash, left_on__isnull=True,
+        ).exclude(pk=person.pk).exists():
+            self.add_error("left_on", _("This person holds a current post at this unit; a post they left cannot be reopened."))
         return cleaned
 
 

@@ -138,16 +138,39 @@ def import_change_text(model, data: dict) -> str:
     return "；".join(parts)
 
 
+def person_left_text(data: dict) -> str:
+    """Order 75 Art. 13: 质量安全总监，任职 2023-05-05 至 2026-12-03 · 本文件为本单位全部在岗人员 · 导入任务 7."""
+    from .models import PersonRole
+
+    role = data.get("role")
+    parts = [
+        str(PersonRole(role).label) if role in PersonRole.values else str(role or ""),
+        _("in post %(start)s to %(end)s") % {"start": data.get("appointed_on") or "—", "end": data.get("left_on") or "—"},
+    ]
+    if data.get("complete_staff"):
+        parts.append(_("not in a complete-staff file"))
+    if data.get("job"):
+        parts.append(_("import job %(job)s") % {"job": data["job"]})
+    return " · ".join(p for p in parts if p)
+
+
+_ENTRY_TEXT = {
+    "supervision.import_change": lambda model, data: import_change_text(model, data),
+    "supervision.person_left": lambda model, data: person_left_text(data),
+}
+
+
 def import_change_entries(model, object_ids) -> list[HistoryEntry]:
+    """What imports did to these objects: field changes and, for people, the posts they left."""
     registry.scan_for_actions()
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     rows = ModelLogEntry.objects.filter(
-        content_type=content_type, object_id__in=[str(i) for i in object_ids], action="supervision.import_change",
+        content_type=content_type, object_id__in=[str(i) for i in object_ids], action__in=list(_ENTRY_TEXT),
     ).select_related("user").order_by("timestamp", "pk")
     prefix = model is not ProductionUnit
     return [
         HistoryEntry(e.timestamp, str(registry.get_action_label(e.action)),
-                     (f"{e.label}：" if prefix else "") + import_change_text(model, e.data or {}), "",
+                     (f"{e.label}：" if prefix else "") + _ENTRY_TEXT[e.action](model, e.data or {}), "",
                      actor_name(e.user), e.pk)
         for e in rows
     ]

@@ -12,7 +12,7 @@ from .forms import PersonForm, UnitForm
 from .models import ImportJob, Person, ProductionUnit
 from .history import unit_history
 from .personal_data import phone_mask
-from .selectors import unit_findings, units_with_findings
+from .selectors import unit_findings, unit_post_record, unit_staff_in_post, units_with_findings
 from .services.units import person_may_reveal, person_save, unit_save
 from .views import imports as import_views
 from .views import register as register_views
@@ -36,7 +36,7 @@ class UnitInspectView(console.ScopedInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         unit = self.object
-        people = list(unit.people.order_by("left_on", "role", "name"))
+        people = list(unit_staff_in_post(unit))
         for person in people:
             person.phone_masked = phone_mask(person.phone)
         context.update({
@@ -44,6 +44,7 @@ class UnitInspectView(console.ScopedInspectView):
             "findings": unit_findings(unit),
             "qualifications": unit.qualifications.all(),
             "people": people,
+            "post_record": list(unit_post_record(unit)),
             "may_reveal": bool(people) and person_may_reveal(actor=self.request.user, person=people[0]),
             "can_edit": self.permission_policy.user_has_permission(self.request.user, "change"),
             "history": unit_history(unit),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,19 @@ FINDINGS = {
 
 def _in_post(queryset):
     return queryset.filter(left_on__isnull=True)
+
+
+def unit_staff_in_post(unit: ProductionUnit) -> QuerySet[Person]:
+    """Who holds the unit's posts now: a person who has left is in no count, list or draw."""
+    return _in_post(unit.people.all()).order_by("role", "name", "pk")
+
+
+def unit_post_record(unit: ProductionUnit) -> QuerySet[Person]:
+    """岗位任职记录 (Order 75 Art. 13: the 设立、调整 of principal, director and officers is recorded):
+    every post the unit's people have held, current posts first, then the newest first."""
+    return unit.people.order_by(
+        F("left_on").desc(nulls_first=True), F("appointed_on").desc(nulls_last=True), "role", "-pk",
+    )
 
 
 def units_with_findings(queryset: QuerySet[ProductionUnit]) -> QuerySet[ProductionUnit]:

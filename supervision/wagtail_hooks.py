@@ -74,6 +74,16 @@ def register_supervision_log_actions(actions):
             from .history import import_change_text
 
             return import_change_text(log_entry.content_type.model_class(), log_entry.data or {})
+
+    @actions.register_action("supervision.person_left")
+    class PersonLeftFormatter(LogFormatter):
+        """Order 75 Art. 13: a post's end, with the post, its dates and the import job."""
+        label = _("Left the post")
+
+        def format_message(self, log_entry):
+            from .history import person_left_text
+
+            return person_left_text(log_entry.data or {})
     actions.register_action("supervision.reveal_id", _("Reveal ID number"), _("Revealed a resident ID number"))
     actions.register_action("supervision.person_assessment", _("Assessment result"), _("Recorded the person's supervision assessment result (Art. 15)"))
     actions.register_action("supervision.two_factor_enrol", _("Set up two-factor authentication"), _("Set up an authenticator app"))

@@ -63,11 +63,11 @@ def import_units(rows, jurisdiction, *, dry_run=False, actor=None, fmt="csv", en
                                 filename=f"units.{fmt}", jurisdiction=jurisdiction, actor=actor, dry_run=dry_run)
 
 
-def import_people(rows, jurisdiction, *, dry_run=False, actor=None, fmt="csv"):
+def import_people(rows, jurisdiction, *, dry_run=False, actor=None, fmt="csv", complete_staff=False):
     from supervision.services.register import register_import_file
 
     return register_import_file(kind="personnel", data=person_file(rows, fmt=fmt), filename=f"people.{fmt}",
-                                jurisdiction=jurisdiction, actor=actor, dry_run=dry_run)
+                                jurisdiction=jurisdiction, actor=actor, dry_run=dry_run, complete_staff=complete_staff)
 
 
 STARTER_BANK = "assessment/data/starter_questions.csv"

@@ -17,6 +17,8 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 ACTION = "supervision.import_change"
+# Order 75 Art. 13: a post's end (离任) is its own entry, with the post, its dates and the job.
+LEFT_ACTION = "supervision.person_left"
 CHANGED = "changed"
 
 
@@ -44,7 +46,14 @@ def field_changes(old: dict, new: dict, fields, personal=frozenset()) -> dict:
 
 def bulk_log_changes(*, model, items, job_id, actor) -> int:
     """items: (pk, label, changes) triples. One ModelLogEntry per changed object, one INSERT per batch."""
-    items = [(pk, label, changes) for pk, label, changes in items if changes]
+    return bulk_log_entries(model=model, action=ACTION, actor=actor, items=[
+        (pk, label, {"job": job_id, "changes": changes}) for pk, label, changes in items if changes
+    ])
+
+
+def bulk_log_entries(*, model, action: str, items, actor) -> int:
+    """items: (pk, label, data) triples, one ModelLogEntry each, written in batches."""
+    items = list(items)
     if not items:
         return 0
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
@@ -53,9 +62,9 @@ def bulk_log_changes(*, model, items, job_id, actor) -> int:
     user_id = getattr(actor, "pk", None)
     ModelLogEntry.objects.bulk_create([
         ModelLogEntry(
-            content_type=content_type, label=str(label)[:255], action=ACTION, object_id=str(pk),
-            data={"job": job_id, "changes": changes}, user_id=user_id, timestamp=now, uuid=shared,
+            content_type=content_type, label=str(label)[:255], action=action, object_id=str(pk),
+            data=data, user_id=user_id, timestamp=now, uuid=shared,
         )
-        for pk, label, changes in items
+        for pk, label, data in items
     ], batch_size=2000)
     return len(items)

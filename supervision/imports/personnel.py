@@ -1,21 +1,26 @@
-"""Importing the principals, directors and officers (质量安全管理人员) of registered units."""
+"""Importing the principals, directors and officers (质量安全管理人员) of registered units.
+
+Order 75 Art. 13 wants the 设立、调整 of these posts recorded, so a post is never overwritten by
+who holds it next: a row with a 离任日期 closes the person's post, a "complete staff" file closes
+the posts of its units' people it does not list, and a person who comes back gets a new post."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..models import Jurisdiction, Person, PersonRole, ProductionUnit
 from ..personal_data import id_number_encrypt, id_number_hash, id_number_mask
 from .cells import CellError, parse_date, parse_mobile, parse_required_text, parse_resident_id
-from .changes import bulk_log_changes, field_changes
+from .changes import LEFT_ACTION, bulk_log_changes, bulk_log_entries, field_changes, plain
 from .result import Column, ImportResult, PlannedChange, RowError, column_positions
 from .table import Table, cell_code, cell_text
-from .units import Progress, chunked, diffs_for_preview
+from .units import Progress, chunked, diffs_for_preview, update_by_copy
 
 PERSON_COLUMNS = [
     Column("uscc", "统一社会信用代码"),
@@ -24,6 +29,7 @@ PERSON_COLUMNS = [
     Column("role", "岗位"),
     Column("phone", "手机号"),
     Column("appointed_on", "任职日期"),
+    Column("left_on", "离任日期", required=False),
 ]
 HEADER = {c.key: c.header for c in PERSON_COLUMNS}
 ROLE_WORDS = {
@@ -50,14 +56,37 @@ class PersonRow:
     left_on: date | None = None
     person_id: int | None = None
     changes: dict | None = None
+    leaves: bool = False  # this row closes a post that is open now
+
+
+@dataclass
+class _Posts:
+    """The posts of the file's units, as they are before the import."""
+
+    current: dict[tuple[int, str], dict] = field(default_factory=dict)  # (unit, id hash) → open post
+    last_left: dict[tuple[int, str], dict] = field(default_factory=dict)  # → latest closed post
+    current_by_unit: dict[int, list[dict]] = field(default_factory=dict)
+
+
+@dataclass
+class _Leaver:
+    """An open post of a unit in a complete-staff file whose holder the file does not list."""
+
+    values: dict
+    uscc: str
 
 
 def personnel_import(
     *, table: Table, jurisdiction: Jurisdiction, actor, dry_run: bool, filename: str = "",
-    progress: Progress | None = None, job_id: int | None = None,
+    progress: Progress | None = None, job_id: int | None = None, complete_staff: bool = False,
+    today: date | None = None,
 ) -> ImportResult:
-    """Validate every row, plan creates and updates keyed by USCC + ID number, and (unless
-    `dry_run`, and only if no row has an error) write them all in one transaction."""
+    """Validate every row, plan creates, updates and leavings keyed by USCC + ID number, and
+    (unless `dry_run`, and only if no row has an error) write them all in one transaction.
+
+    `complete_staff`: the file lists everyone in post at each unit it names; those of these units
+    it leaves out leave their post `today` (the import date). Units not in the file are untouched."""
+    today = today or timezone.localdate()
     positions = column_positions(table, PERSON_COLUMNS)
     result = ImportResult(total_rows=len(table.rows))
 
@@ -72,7 +101,7 @@ def personnel_import(
         number = offset + 2
         if progress and offset % 2000 == 0:
             progress(offset, len(table.rows))
-        parsed = _parse_row(number, cells, positions, units, result.errors)
+        parsed = _parse_row(number, cells, positions, units, result.errors, today)
         if parsed is None:
             continue
         key = (parsed.uscc, parsed.id_hash)
@@ -83,28 +112,9 @@ def personnel_import(
         seen[key] = number
         rows.append(parsed)
 
-    existing: dict[tuple[int, str], dict] = {}
-    for chunk in chunked(list({r.unit_id for r in rows})):
-        for values in Person.objects.filter(unit_id__in=chunk).values("id", "unit_id", "id_number_hash", *PERSON_FIELDS):
-            existing[(values["unit_id"], values["id_number_hash"])] = values
-
-    to_create, to_update = [], []
-    for row in rows:
-        current = existing.get((row.unit_id, row.id_hash))
-        label = f"{row.name}（{row.uscc}）"
-        if current is None:
-            to_create.append(row)
-            result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "create"))
-            continue
-        row.person_id = current["id"]
-        changed = [f for f in PERSON_FIELDS if getattr(row, f) != current[f]]
-        if changed:
-            row.changes = _person_changes(row, current, changed)
-            to_update.append(row)
-            result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "update", [_label(f) for f in changed],
-                                      diffs=diffs_for_preview(row.changes, _label)))
-        else:
-            result.unchanged += 1
+    posts = _load_posts(list({r.unit_id for r in rows}))
+    to_create, to_update, matched = _plan(rows, posts, result, today)
+    leavers = _complete_staff_leavers(rows, posts, matched, result, today) if complete_staff else []
 
     if result.errors:
         result.errors.sort(key=lambda e: e.row)
@@ -112,26 +122,187 @@ def personnel_import(
     if dry_run:
         return result
     with transaction.atomic():
-        Person.objects.bulk_create([
-            Person(
-                unit_id=r.unit_id, role=r.role, name=r.name, phone=r.phone, appointed_on=r.appointed_on,
-                id_number_encrypted=id_number_encrypt(r.id_number), id_number_hash=r.id_hash,
-                id_number_masked=id_number_mask(r.id_number),
-            )
-            for r in to_create
-        ], batch_size=1000)
+        _write(to_create, to_update, leavers, today)
+        bulk_log_changes(model=Person, job_id=job_id, actor=actor, items=[
+            (r.person_id, f"{r.name}（{r.uscc}）", r.changes) for r in to_update
+        ])
+        bulk_log_entries(model=Person, action=LEFT_ACTION, actor=actor, items=[
+            *((r.person_id, f"{r.name}（{r.uscc}）", _left_data(job_id, r.role, r.appointed_on, r.left_on, False))
+              for r in to_update if r.leaves),
+            *((p.values["id"], f"{p.values['name']}（{p.uscc}）",
+               _left_data(job_id, p.values["role"], p.values["appointed_on"], today, True)) for p in leavers),
+        ])
+        log(instance=jurisdiction, action="supervision.import_personnel", user=actor, data={
+            "file": filename, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+            "left": result.left, "complete_staff": complete_staff,
+        })
+    result.written = True
+    return result
+
+
+def _load_posts(unit_ids: list[int]) -> _Posts:
+    posts = _Posts()
+    for chunk in chunked(unit_ids):
+        # Oldest closed post first, so the last one kept per person is the latest.
+        rows = Person.objects.filter(unit_id__in=chunk).order_by("left_on", "pk").values("id", "unit_id", "id_number_hash", *PERSON_FIELDS)
+        for values in rows:
+            key = (values["unit_id"], values["id_number_hash"])
+            if values["left_on"] is None:
+                posts.current[key] = values
+                posts.current_by_unit.setdefault(values["unit_id"], []).append(values)
+            else:
+                posts.last_left[key] = values
+    return posts
+
+
+def _plan(rows: list[PersonRow], posts: _Posts, result: ImportResult, today: date):
+    to_create: list[PersonRow] = []
+    to_update: list[PersonRow] = []
+    matched: set[int] = set()
+    for row in rows:
+        key = (row.unit_id, row.id_hash)
+        current = posts.current.get(key)
+        past = posts.last_left.get(key)
+        if current is None and row.left_on is not None and past is not None:
+            current = past  # the row records (or corrects) the post this person already left
+        label = f"{row.name}（{row.uscc}）"
+        if current is None:
+            # A new post, or (Art. 13) a re-appointment after leaving: a new row beside the old one.
+            if row.left_on is None:
+                row.appointed_on = row.appointed_on or today
+            if past is not None and row.appointed_on is not None and row.appointed_on < past["left_on"]:
+                result.errors.append(RowError(row.row, HEADER["appointed_on"], plain(row.appointed_on), _(
+                    "This person left this unit's post on %(date)s; a new appointment cannot start before that. "
+                    "Give the date of the new appointment."
+                ) % {"date": past["left_on"]}))
+                continue
+            if not _left_after_appointed(row, result):
+                continue
+            to_create.append(row)
+            result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "create"))
+            continue
+        matched.add(current["id"])
+        if current["left_on"] is None and row.role != current["role"]:
+            adjusted = _adjust_post(row, current, result, today)
+            if adjusted is not None:
+                to_update.append(adjusted)
+                to_create.append(row)
+            continue
+        row.person_id = current["id"]
+        # A blank 任职日期 keeps the recorded one: a post's start is not forgotten by a re-import.
+        row.appointed_on = row.appointed_on or current["appointed_on"]
+        if not _left_after_appointed(row, result):
+            continue
+        changed = [f for f in PERSON_FIELDS if getattr(row, f) != current[f]]
+        if not changed:
+            result.unchanged += 1
+            continue
+        row.leaves = current["left_on"] is None and row.left_on is not None
+        # The leaving itself is logged as supervision.person_left; the other fields as changes.
+        row.changes = _person_changes(row, current, [f for f in changed if not (row.leaves and f == "left_on")])
+        to_update.append(row)
+        if row.leaves:
+            result.plan(_leaving_change(row.row, id_number_mask(row.id_number), label, row.role, row.appointed_on,
+                                        row.left_on, diffs_for_preview(row.changes, _label)))
+        else:
+            result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "update", [_label(f) for f in changed],
+                                      diffs=diffs_for_preview(row.changes, _label)))
+    return to_create, to_update, matched
+
+
+def _adjust_post(row: PersonRow, current: dict, result: ImportResult, today: date) -> PersonRow | None:
+    """Order 75 Art. 13 调整: a person moved to another post of the same unit. The old post closes
+    the day the new one starts (its 任职日期 if later than the old one's, else the import date)
+    and the new post is a new row, so the record shows both. Returns the closing of the old post."""
+    start = row.appointed_on
+    if start is None or (current["appointed_on"] is not None and start <= current["appointed_on"]):
+        start = today
+    if start > today:
+        result.errors.append(RowError(row.row, HEADER["appointed_on"], plain(start), _(
+            "The new post starts in the future; import the change once it has happened.")))
+        return None
+    row.appointed_on = start
+    if not _left_after_appointed(row, result):
+        return None
+    label = f"{row.name}（{row.uscc}）"
+    roles = dict(PersonRole.choices)
+    others = _person_changes(row, current, [f for f in ("name", "phone") if getattr(row, f) != current[f]])
+    result.plan(PlannedChange(
+        row.row, id_number_mask(row.id_number), label, "update",
+        [HEADER["role"], HEADER["appointed_on"], *(_label(f) for f in others)],
+        diffs=[
+            [HEADER["role"], str(roles[current["role"]]), str(roles[row.role]), False],
+            [HEADER["appointed_on"], plain(current["appointed_on"]), plain(start), False],
+            *diffs_for_preview(others, _label),
+        ],
+    ))
+    return PersonRow(
+        row=row.row, unit_id=row.unit_id, uscc=row.uscc, id_number=row.id_number, id_hash=row.id_hash,
+        name=current["name"], role=current["role"], phone=current["phone"], appointed_on=current["appointed_on"],
+        left_on=start, person_id=current["id"], changes={}, leaves=True,
+    )
+
+
+def _left_after_appointed(row: PersonRow, result: ImportResult) -> bool:
+    if row.left_on is not None and row.appointed_on is not None and row.left_on < row.appointed_on:
+        result.errors.append(RowError(row.row, HEADER["left_on"], plain(row.left_on), _(
+            "The leaving date is before the appointment date (%(date)s).") % {"date": row.appointed_on}))
+        return False
+    return True
+
+
+def _complete_staff_leavers(rows, posts: _Posts, matched: set[int], result: ImportResult, today: date) -> list[_Leaver]:
+    """The open posts of every unit in the file whose holder the file does not list."""
+    first_row: dict[int, PersonRow] = {}
+    for row in rows:
+        first_row.setdefault(row.unit_id, row)
+    leavers = []
+    for unit_id, row in first_row.items():
+        for values in posts.current_by_unit.get(unit_id, []):
+            if values["id"] in matched:
+                continue
+            label = f"{values['name']}（{row.uscc}）"
+            if values["appointed_on"] is not None and values["appointed_on"] > today:
+                result.errors.append(RowError(row.row, HEADER["uscc"], row.uscc, _(
+                    "%(person)s is not in this file but was appointed on %(date)s, after today: a post cannot end "
+                    "before it starts. Add the person to the file or correct the date."
+                ) % {"person": label, "date": values["appointed_on"]}))
+                continue
+            leavers.append(_Leaver(values, row.uscc))
+            result.plan(_leaving_change(0, "", label, values["role"], values["appointed_on"], today, []))
+    return leavers
+
+
+def _leaving_change(row: int, key: str, label: str, role: str, appointed: date | None, left: date, diffs: list) -> PlannedChange:
+    """将离任: the post, its start, and the leaving date first among the changes shown."""
+    return PlannedChange(row, key, label, "leave", [str(PersonRole(role).label), plain(appointed)],
+                         diffs=[[HEADER["left_on"], "", plain(left), False], *diffs])
+
+
+def _left_data(job_id, role: str, appointed: date | None, left: date, complete_staff: bool) -> dict:
+    return {"job": job_id, "role": role, "appointed_on": plain(appointed), "left_on": plain(left),
+            "complete_staff": complete_staff}
+
+
+def _write(to_create: list[PersonRow], to_update: list[PersonRow], leavers: list[_Leaver], today: date) -> None:
+    if to_update and connection.vendor == "postgresql":
+        update_by_copy(Person, PERSON_FIELDS, [(r.person_id, *(getattr(r, f) for f in PERSON_FIELDS)) for r in to_update])
+    elif to_update:
         Person.objects.bulk_update(
             [Person(pk=r.person_id, **{f: getattr(r, f) for f in PERSON_FIELDS}) for r in to_update],
             PERSON_FIELDS, batch_size=1000,
         )
-        bulk_log_changes(model=Person, job_id=job_id, actor=actor, items=[
-            (r.person_id, f"{r.name}（{r.uscc}）", r.changes) for r in to_update
-        ])
-        log(instance=jurisdiction, action="supervision.import_personnel", user=actor, data={
-            "file": filename, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-        })
-    result.written = True
-    return result
+    for chunk in chunked([p.values["id"] for p in leavers]):
+        Person.objects.filter(pk__in=chunk, left_on__isnull=True).update(left_on=today)
+    # After the closings: a person's new post may only open once the old one is closed.
+    Person.objects.bulk_create([
+        Person(
+            unit_id=r.unit_id, role=r.role, name=r.name, phone=r.phone, appointed_on=r.appointed_on, left_on=r.left_on,
+            id_number_encrypted=id_number_encrypt(r.id_number), id_number_hash=r.id_hash,
+            id_number_masked=id_number_mask(r.id_number),
+        )
+        for r in to_create
+    ], batch_size=1000)
 
 
 def _person_changes(row: PersonRow, current: dict, changed: list[str]) -> dict:
@@ -145,13 +316,13 @@ def _person_changes(row: PersonRow, current: dict, changed: list[str]) -> dict:
 
 def _label(field: str) -> str:
     return {"name": HEADER["name"], "role": HEADER["role"], "phone": HEADER["phone"],
-            "appointed_on": HEADER["appointed_on"], "left_on": _("left on"), "id_number": HEADER["id_number"]}[field]
+            "appointed_on": HEADER["appointed_on"], "left_on": HEADER["left_on"], "id_number": HEADER["id_number"]}[field]
 
 
-def _parse_row(number, cells, positions, units, errors) -> PersonRow | None:
+def _parse_row(number, cells, positions, units, errors, today: date) -> PersonRow | None:
     def cell(key):
-        index = positions[key]
-        return cells[index] if index < len(cells) else None
+        index = positions.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
 
     row_errors: list[RowError] = []
     values: dict = {}
@@ -174,6 +345,11 @@ def _parse_row(number, cells, positions, units, errors) -> PersonRow | None:
     run("id_number", parse_resident_id)
     run("phone", parse_mobile)
     run("appointed_on", parse_date)
+    run("left_on", parse_date)
+    if values.get("left_on") is not None and values["left_on"] > today:
+        # Order 75 Art. 13 records a 调整 that has happened; a leaving yet to come is not on record.
+        row_errors.append(RowError(number, HEADER["left_on"], plain(values["left_on"]),
+                                   _("The leaving date lies in the future; record a leaving once it has happened.")))
     role_text = cell_code(cell("role"))
     role = ROLE_WORDS.get(role_text)
     if role is None:
@@ -185,5 +361,5 @@ def _parse_row(number, cells, positions, units, errors) -> PersonRow | None:
     return PersonRow(
         row=number, unit_id=unit_id, uscc=uscc, id_number=values["id_number"],
         id_hash=id_number_hash(values["id_number"]), name=values["name"], role=role,
-        phone=values["phone"], appointed_on=values["appointed_on"],
+        phone=values["phone"], appointed_on=values["appointed_on"], left_on=values["left_on"],
     )

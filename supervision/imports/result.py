@@ -33,7 +33,7 @@ class PlannedChange:
     row: int
     key: str
     label: str
-    action: str  # "create" | "update"
+    action: str  # "create" | "update" | "leave"
     fields: list[str] = field(default_factory=list)
     # [label, old, new] per changed field; old and new are "" with changed=True for personal values
     diffs: list[list] = field(default_factory=list)
@@ -45,8 +45,10 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    left: int = 0  # posts the import closes (a 离任日期, or missing from a complete-staff file)
     errors: list[RowError] = field(default_factory=list)
     changes: list[PlannedChange] = field(default_factory=list)
+    leaving: list[PlannedChange] = field(default_factory=list)  # listed apart: never cut off by creates
     written: bool = False
 
     @property
@@ -54,6 +56,11 @@ class ImportResult:
         return not self.errors
 
     def plan(self, change: PlannedChange) -> None:
+        if change.action == "leave":
+            self.left += 1
+            if len(self.leaving) < PREVIEW_CHANGES:
+                self.leaving.append(change)
+            return
         if change.action == "create":
             self.created += 1
         else:
@@ -64,18 +71,20 @@ class ImportResult:
     def as_json(self) -> dict:
         return {
             "total_rows": self.total_rows, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "written": self.written,
+            "unchanged": self.unchanged, "left": self.left, "written": self.written,
             "errors": [asdict(e) for e in self.errors],
             "changes": [asdict(c) for c in self.changes],
+            "leaving": [asdict(c) for c in self.leaving],
         }
 
     @classmethod
     def from_json(cls, data: dict) -> ImportResult:
         return cls(
             total_rows=data["total_rows"], created=data["created"], updated=data["updated"],
-            unchanged=data["unchanged"], written=data["written"],
+            unchanged=data["unchanged"], left=data.get("left", 0), written=data["written"],
             errors=[RowError(**e) for e in data["errors"]],
             changes=[PlannedChange(**{"diffs": [], **c}) for c in data["changes"]],
+            leaving=[PlannedChange(**c) for c in data.get("leaving", [])],
         )
 
 

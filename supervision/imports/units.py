@@ -390,7 +390,7 @@ def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
 
 
-def _update_by_copy(model, columns: list[str], rows: list[tuple]) -> None:
+def update_by_copy(model, columns: list[str], rows: list[tuple]) -> None:
     """PostgreSQL: COPY (id, columns) into a temporary table, then one UPDATE … FROM. bulk_update's
     CASE WHEN per column costs seconds per thousand rows; this stays near the speed of an insert."""
     quote = connection.ops.quote_name
@@ -433,7 +433,7 @@ def _write(to_create: list[UnitRow], to_update: list[tuple[UnitRow, list[str], d
         row.unit_id = ids[row.uscc]
 
     if to_update and connection.vendor == "postgresql":
-        _update_by_copy(ProductionUnit, [*UNIT_FIELDS, "updated_at"],
+        update_by_copy(ProductionUnit, [*UNIT_FIELDS, "updated_at"],
                         [(row.unit_id, *(getattr(row, f) for f in UNIT_FIELDS), now) for row, _c, _d in to_update])
     elif to_update:
         changed_units = [

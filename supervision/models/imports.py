@@ -34,6 +34,8 @@ class ImportJob(models.Model):
     filename = models.CharField(_("file name"), max_length=255)
     data = models.BinaryField(_("file"))
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.VALIDATING)
+    # Personnel only: the file lists every person in post of each unit it names, so the others leave.
+    complete_staff = models.BooleanField(_("this file is the complete staff in post of its units"), default=False)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     result = models.JSONField(_("result"), null=True, blank=True)

@@ -122,6 +122,8 @@ class Person(models.Model):
     id_number_hash = models.CharField(_("ID number (keyed hash)"), max_length=64, db_index=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18)
     phone = models.CharField(_("mobile"), max_length=16, blank=True)
+    # Order 75 Art. 13: the 设立、调整 of these posts is recorded. A row is one post held over time:
+    # leaving closes it (left_on), a later re-appointment opens a new row, so the history stays.
     appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     # Order 75 Art. 15 ¶1: 未通过考核的人员不得担任相应岗位. Set by the assessment side (through
@@ -137,7 +139,14 @@ class Person(models.Model):
         verbose_name_plural = _("quality staff")
         ordering = ["unit__name", "role", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "id_number_hash"], name="unique_person_per_unit"),
+            # One current post per person and unit; posts they have left stay beside it as history.
+            models.UniqueConstraint(
+                fields=["unit", "id_number_hash"], condition=Q(left_on__isnull=True), name="one_current_post_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(appointed_on__isnull=True) | Q(left_on__gte=models.F("appointed_on")),
+                name="person_left_after_appointed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..imports.table import ImportFileError, check_upload
-from ..models import ImportJob, ImportStatus
+from ..models import ImportJob, ImportKind, ImportStatus
 from ..scoping import user_can_edit, user_jurisdiction
 from .register import register_import_file
 
@@ -24,7 +24,7 @@ def _check_may_import(actor) -> None:
         raise PermissionDenied(_("You are not allowed to import the register."))
 
 
-def import_job_create(*, actor, kind: str, filename: str, data: bytes) -> ImportJob:
+def import_job_create(*, actor, kind: str, filename: str, data: bytes, complete_staff: bool = False) -> ImportJob:
     _check_may_import(actor)
     jurisdiction = user_jurisdiction(actor)
     if jurisdiction is None:
@@ -32,7 +32,10 @@ def import_job_create(*, actor, kind: str, filename: str, data: bytes) -> Import
     if not filename.lower().endswith(ALLOWED_SUFFIXES):
         raise ImportFileError(_("Only .xlsx and .csv files can be imported."))
     check_upload(data)
-    job = ImportJob.objects.create(kind=kind, jurisdiction=jurisdiction, created_by=actor, filename=filename[:255], data=data)
+    job = ImportJob.objects.create(
+        kind=kind, jurisdiction=jurisdiction, created_by=actor, filename=filename[:255], data=data,
+        complete_staff=complete_staff and kind == ImportKind.PERSONNEL,
+    )
     _run(job, apply=False)
     return job
 
@@ -70,7 +73,7 @@ def import_job_execute(*, job_id: int, apply: bool) -> None:
         result = register_import_file(
             kind=job.kind, data=bytes(job.data), filename=job.filename, jurisdiction=job.jurisdiction,
             actor=job.confirmed_by or job.created_by, dry_run=not apply, progress=progress,
-            job_id=job.pk,
+            job_id=job.pk, complete_staff=job.complete_staff,
         )
     except ImportFileError as error:
         ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, message=str(error), data=b"")

@@ -15,16 +15,18 @@ IMPORTERS = {"units": units_import, "personnel": personnel_import}
 
 def register_import_file(
     *, kind: str, data: bytes, filename: str, jurisdiction: Jurisdiction, actor, dry_run: bool,
-    progress: Progress | None = None, job_id: int | None = None,
+    progress: Progress | None = None, job_id: int | None = None, complete_staff: bool = False,
 ) -> ImportResult:
     """Read a spreadsheet and import it (`kind` is "units" or "personnel"). Raises
     `ImportFileError` for a file that cannot be read at all; row errors come back in the result,
-    and then nothing has been written."""
+    and then nothing has been written. `complete_staff` (personnel only): the file lists every
+    person in post of the units it names, so the others leave (see `personnel_import`)."""
     table = read_table(data=data, filename=filename)
     label = f"{filename} (sha256 {hashlib.sha256(data).hexdigest()[:16]})"
+    options = {"complete_staff": complete_staff} if kind == "personnel" else {}
     return IMPORTERS[kind](
         table=table, jurisdiction=jurisdiction, actor=actor, dry_run=dry_run, filename=label, progress=progress,
-        job_id=job_id,
+        job_id=job_id, **options,
     )
 
 

@@ -26,6 +26,13 @@ class ImportUploadForm(WagtailAdminModelForm):
         label=gettext_lazy("file"),
         help_text=gettext_lazy("An .xlsx or .csv file (UTF-8 or GBK) with the template's header row, at most 20 MB."),
     )
+    complete_staff = forms.BooleanField(
+        label=gettext_lazy("This file is the complete staff in post of its units"), required=False,
+        help_text=gettext_lazy(
+            "Quality staff only. For every unit in the file, the people in post whom the file does not list leave "
+            "their post on the import date; the preview lists them first. Units not in the file are untouched."
+        ),
+    )
 
     class Meta:
         model = ImportJob
@@ -48,6 +55,7 @@ class ImportUploadView(console.ScopedCreateView):
         try:
             self.object = import_job_create(
                 actor=self.request.user, kind=form.cleaned_data["kind"], filename=upload.name, data=upload.read(),
+                complete_staff=form.cleaned_data["complete_staff"],
             )
         except ImportFileError as error:
             form.add_error("file", str(error))
@@ -83,8 +91,8 @@ def import_confirm_view(request, pk: int):
         raise Http404
     if job.status == ImportStatus.DONE:
         result = ImportResult.from_json(job.result)
-        messages.success(request, _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
-            "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+        messages.success(request, _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(left)s left their post.") % {
+            "created": result.created, "updated": result.updated, "unchanged": result.unchanged, "left": result.left})
     elif job.status == ImportStatus.INVALID:
         messages.error(request, _("The register changed since the check and some rows now have errors; nothing was written."))
     return redirect(reverse("imports:inspect", args=[job.pk]))

@@ -40,10 +40,12 @@ def test_reimport_changes_nothing_and_a_change_updates(tree, people):
     people[0][P["role"]] = "质量安全员"
     preview = import_people(people, tree.county_a, dry_run=True)
     assert (preview.created, preview.updated) == (0, 1)
-    assert set(preview.changes[0].fields) == {"岗位", "手机号"}
+    assert set(preview.changes[0].fields) == {"岗位", "任职日期", "手机号"}  # a new post starts
     import_people(people, tree.county_a)
-    person = Person.objects.get(id_number_hash=id_number_hash(people[0][P["id"]]))
-    assert (person.phone, person.role) == ("13900001111", "officer")
+    # Order 75 Art. 13 调整: the old post closes and the new one opens, both on record.
+    old, new = Person.objects.filter(id_number_hash=id_number_hash(people[0][P["id"]])).order_by("pk")
+    assert (new.phone, new.role, new.left_on) == ("13900001111", "officer", None)
+    assert old.left_on == new.appointed_on and old.role != "officer"
 
 
 def test_errors_never_echo_a_whole_id_number_and_nothing_is_written(tree, people):

@@ -112,7 +112,7 @@ def test_template_downloads_have_the_import_headers(staff, client_for):
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [c.value for c in sheet[1]][:3] == ["统一社会信用代码", "单位名称", "行政区划代码"]
     csv_text = client.get(reverse("imports:template", args=["personnel", "csv"])).content.decode("utf-8-sig")
-    assert csv_text.strip() == "统一社会信用代码,姓名,身份证号,岗位,手机号,任职日期"
+    assert csv_text.strip() == "统一社会信用代码,姓名,身份证号,岗位,手机号,任职日期,离任日期"
     assert client.get(reverse("imports:template", args=["units", "pdf"])).status_code == 404
 
 

@@ -18,8 +18,11 @@ class ImportCommand(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--jurisdiction", required=True, help="GB/T 2260 code of the importing bureau")
         parser.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+        if self.kind == "personnel":
+            parser.add_argument("--complete-staff", action="store_true",
+                                help="the file lists everyone in post of its units: the others leave their post today")
 
-    def handle(self, *args, file: Path, jurisdiction: str, dry_run: bool, **options):
+    def handle(self, *args, file: Path, jurisdiction: str, dry_run: bool, complete_staff: bool = False, **options):
         try:
             bureau = Jurisdiction.objects.get(code=jurisdiction)
         except Jurisdiction.DoesNotExist:
@@ -29,7 +32,7 @@ class ImportCommand(BaseCommand):
         try:
             result = register_import_file(
                 kind=self.kind, data=file.read_bytes(), filename=file.name, jurisdiction=bureau,
-                actor=None, dry_run=dry_run,
+                actor=None, dry_run=dry_run, complete_staff=complete_staff,
             )
         except ImportFileError as error:
             raise CommandError(str(error))
@@ -40,6 +43,10 @@ class ImportCommand(BaseCommand):
             "unchanged": result.unchanged, "errors": len(result.errors),
         }
         self.stdout.write(summary)
+        for change in result.leaving:
+            self.stdout.write(_("Leaves the post: %(who)s") % {"who": change.label})
+        if result.left:
+            self.stdout.write(_("%(left)s people leave their post.") % {"left": result.left})
         if result.errors:
             self.stderr.write(_("Nothing was written: correct the rows above and import again."))
             sys.exit(1)

@@ -12,7 +12,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-EXEMPT_PREFIXES = ("/admin/login/", "/admin/logout/", "/admin/2fa/", "/admin/jsi18n/", "/admin/password_reset/")
+# The icon sprite too: the admin's scripts fetch it on every page, the verify page included, and a
+# redirect of that fetch once made the sprite the page to return to after the code.
+EXEMPT_PREFIXES = ("/admin/login/", "/admin/logout/", "/admin/2fa/", "/admin/jsi18n/", "/admin/password_reset/", "/admin/sprite/")
 
 
 def two_factor_required(user) -> bool:

@@ -76,3 +76,20 @@ def upload_checked(upload) -> str:
     if kind is None:
         raise ValidationError(_("Only PDF, JPEG or PNG images, xlsx workbooks and csv files are accepted (checked by their content, not their name)."))
     return kind
+
+
+def checked_file_response(handle, *, filename_stem: str, inline_allowed: bool = True):
+    """The answer for a stored upload, typed by its content (never by its name, never as HTML):
+    images and PDFs inline where `inline_allowed`, everything else as an attachment named
+    `filename_stem` plus the kind's extension (the uploader's own file name is not sent back, so
+    nothing they typed reaches the header); nosniff, a sandboxing CSP and no caching."""
+    from django.http import FileResponse
+
+    kind = sniff_file(handle)
+    content_type, extension, inline = KINDS.get(kind, ("application/octet-stream", "bin", False))
+    response = FileResponse(handle, content_type=content_type, as_attachment=not (inline and inline_allowed),
+                            filename=f"{filename_stem}.{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    response["Cache-Control"] = "private, no-store"
+    return response

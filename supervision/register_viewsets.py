@@ -191,5 +191,6 @@ class ImportJobViewSet(console.ScopedModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("confirm/<int:pk>/", import_views.import_confirm_view, name="confirm"),
+            path("file/<int:pk>/", import_views.import_file_view, name="file"),
             path("template/<str:kind>/<str:file_format>/", import_views.import_template_view, name="template"),
         ]

@@ -99,3 +99,36 @@ def test_the_bureau_admin_resets_a_lost_authenticator_and_it_is_logged(staff, cl
     entry = ModelLogEntry.objects.get(action="supervision.two_factor_reset")
     assert entry.user == staff.admin_a
     assert client_for(staff.approver_a).get("/admin/")["Location"].startswith(reverse("two_factor_setup"))
+
+
+def test_a_superuser_s_enrolment_is_logged_on_their_account_with_the_actor(db, client_for, django_user_model):
+    """Platform admins must enrol too (STAFF_2FA_REQUIRED); with no staff profile, the entry is on
+    their user account, with them as the actor."""
+    from django.contrib.contenttypes.models import ContentType
+
+    root = django_user_model.objects.create_superuser("root", password="x")
+    client = client_for(root)
+    assert client.get("/admin/")["Location"].startswith(reverse("two_factor_setup"))
+    assert len(_enrol(client)) == 10
+    entry = ModelLogEntry.objects.get(action="supervision.two_factor_enrol")
+    assert entry.user == root and entry.content_type == ContentType.objects.get_for_model(django_user_model)
+    assert entry.object_id == str(root.pk) and entry.data == {"device": "totp", "recovery_codes": 10}
+    assert entry.message  # a registered action: the history shows its label
+    assert not ModelLogEntry.objects.filter(action="supervision.two_factor_enrol").exclude(pk=entry.pk).exists()
+
+
+def test_a_staff_member_s_enrolment_and_its_removal_are_logged_with_each_actor(staff, client_for, django_user_model):
+    from supervision.models import StaffProfile
+
+    _enrol(client_for(staff.approver_a))
+    profile = StaffProfile.objects.get(user=staff.approver_a)
+    enrol = ModelLogEntry.objects.get(action="supervision.two_factor_enrol")
+    assert enrol.user == staff.approver_a and enrol.object_id == str(profile.pk) and enrol.data["recovery_codes"] == 10
+    root = django_user_model.objects.create_superuser("root", password="x")
+    root_client = client_for(root)
+    _enrol(root_client)
+    assert root_client.post(reverse("two_factor_reset", args=[profile.pk])).status_code == 302
+    reset = ModelLogEntry.objects.get(action="supervision.two_factor_reset")
+    assert reset.user == root and reset.object_id == str(profile.pk) and reset.data == {"devices": 2}  # TOTP + recovery
+    assert reset.message
+    assert not TOTPDevice.objects.filter(user=staff.approver_a).exists()

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Wagtail's site-wide reports, admin API and form lists: platform admins only (cms/admin_access.py).
     "cms.admin_access.PlatformAdminOnlyMiddleware",
+    # Another bureau's pages: a 404 before any Wagtail page view names them (cms/admin_access.py).
+    "cms.admin_access.BureauPagesMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its response.
     "axes.middleware.AxesMiddleware",
 ]

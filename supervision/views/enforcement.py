@@ -259,9 +259,7 @@ def decision_status_view(request, pk: int):
 def evidence_file_view(request, pk: int):
     """An evidence file, only to staff whose jurisdiction holds the unit (404 otherwise), typed by
     its content: images and PDFs inline, everything else as an attachment; never as HTML."""
-    from django.http import FileResponse
-
-    from ..files import KINDS, sniff_file
+    from ..files import checked_file_response
     from ..models import OrderEvidence
 
     evidence = get_in_scope_or_404(OrderEvidence.objects.select_related("order"), user=request.user, pk=pk)
@@ -269,11 +267,4 @@ def evidence_file_view(request, pk: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404
-    kind = sniff_file(handle)
-    content_type, extension, inline = KINDS.get(kind, ("application/octet-stream", "bin", False))
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline,
-                            filename=f"{evidence.order.number}-{evidence.pk}.{extension}")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return checked_file_response(handle, filename_stem=f"{evidence.order.number}-{evidence.pk}")

@@ -11,6 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .. import console
 from ..exports import register_template
+from ..files import checked_file_response
 from ..imports.result import ImportResult
 from ..imports.table import ImportFileError
 from ..models import ImportJob, ImportKind, ImportStatus
@@ -96,6 +97,19 @@ def import_confirm_view(request, pk: int):
     elif job.status == ImportStatus.INVALID:
         messages.error(request, _("The register changed since the check and some rows now have errors; nothing was written."))
     return redirect(reverse("imports:inspect", args=[job.pk]))
+
+
+def import_file_view(request, pk: int):
+    """The uploaded file of an import, while it is kept (until the job is done or failed), only to
+    staff whose jurisdiction holds the job (404 otherwise). It lives in the database, not under
+    MEDIA_ROOT, so no /media/ URL reaches it; it always downloads, typed by its content."""
+    import io
+
+    job = get_in_scope_or_404(ImportJob.objects.all(), user=request.user, pk=pk)
+    data = bytes(job.data or b"")
+    if not data:
+        raise Http404
+    return checked_file_response(io.BytesIO(data), filename_stem=f"import-{job.kind}-{job.pk}", inline_allowed=False)
 
 
 def import_template_view(request, kind: str, file_format: str):

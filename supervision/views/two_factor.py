@@ -11,7 +11,6 @@ from base64 import b32encode
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,16 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from wagtail.log_actions import log
 
 from config.two_factor import has_device, two_factor_required
 
 from ..models import StaffProfile, StaffRole
 from ..scoping import scope_queryset, staff_profile_of
-
-RECOVERY_CODES = 10
+from ..services.two_factor import two_factor_enrol, two_factor_reset
 SESSION_RECOVERY = "two_factor_recovery_codes"
 
 
@@ -54,14 +51,7 @@ def setup_view(request):
     error = None
     if request.method == "POST":
         if device.verify_token(_token(request)):
-            with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                StaticDevice.objects.filter(user=user).delete()
-                recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-                codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
-                recovery.token_set.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
-                log(instance=staff_profile_of(user) or user, action="supervision.two_factor_enrol", user=user)
+            codes = two_factor_enrol(actor=user, device=device)
             otp_login(request, device)
             request.session[SESSION_RECOVERY] = codes
             return redirect(f"{_recovery_url()}?next={_next(request)}")
@@ -115,8 +105,6 @@ def reset_view(request, pk: int):
     if not request.user.is_superuser and (actor is None or actor.role != StaffRole.ADMIN):
         raise PermissionDenied
     target = get_object_or_404(scope_queryset(StaffProfile.objects.select_related("user"), user=request.user), pk=pk)
-    with transaction.atomic():
-        removed = TOTPDevice.objects.filter(user=target.user).delete()[0] + StaticDevice.objects.filter(user=target.user).delete()[0]
-        log(instance=target, action="supervision.two_factor_reset", user=request.user, data={"devices": removed})
+    two_factor_reset(actor=request.user, target=target)
     messages.success(request, _("Two-factor authentication of %(name)s was reset: they set it up again at their next login.") % {"name": target.display_name})
     return redirect("staff:inspect", target.pk)

@@ -148,7 +148,7 @@ def world(staff, tree, django_user_model) -> World:
     from cms.services import results_publish
     from django.core.management import call_command
     from supervision.fake_register import person_rows, unit_rows
-    from supervision.models import OrderSource, Person, ProductCategory, ProductionUnit
+    from supervision.models import HolidaySchedule, OrderSource, Person, ProductCategory, ProductionUnit
     from supervision.services import enforcement
     from supervision.services.import_jobs import import_job_create
     from supervision.services.penalties import legal_settings_set
@@ -217,6 +217,7 @@ def world(staff, tree, django_user_model) -> World:
     conflict = ConflictDeclaration.objects.create(staff=marked_staff, unit=unit, reason=f"{MARK}亲属")
     TOTPDevice.objects.create(user=marked_staff.user, name="totp", confirmed=True)
 
+    holiday = HolidaySchedule.objects.create(year=2031, source=f"{MARK}通知", holidays="2031-01-01")
     task = Task.objects.filter(pk=task_state.task_id).first()
     workflow = workflow_state.workflow
     pages = [results.pk, draft.pk]
@@ -231,6 +232,8 @@ def world(staff, tree, django_user_model) -> World:
         "orders": {"pk": order.pk, "action": ["verify", "refuse", "statement", "reject"]},
         "penalties": {"pk": fine.pk},
         "bureau_legal": {"pk": legal.pk},
+        # National reference data, superusers only: any schedule, the neighbour must not reach it.
+        "holiday_schedules": {"pk": holiday.pk},
         "plans": {"pk": plan.pk, "session_pk": session.pk, "notice_pk": notice.pk, "unit_pk": unit.pk, "ticket_pk": ticket.pk,
                   "selection_pk": selections[0].pk, "action": ["submit", "approve", "unlock", "freeze", "draw"]},
         "conflicts": {"pk": conflict.pk},

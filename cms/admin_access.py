@@ -73,10 +73,12 @@ class BureauPagesMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # The path first: outside the admin, `request.user` is never touched (the exam's save
+        # endpoint costs one statement and must not load a session).
+        if not request.path_info.startswith(reverse("wagtailadmin_home")):
+            return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.is_superuser:
-            return None
-        if not request.path_info.startswith(reverse("wagtailadmin_home")):
             return None
         ids = _named_page_ids(request, view_kwargs)
         if ids and not pages_in_scope(ids, user):

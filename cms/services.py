@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
@@ -9,7 +11,7 @@ from assessment import verify_draw
 
 from .models import HomePage
 
-HOME_TITLE = "工业产品质量安全监管信息公开"
+HOME_TITLE = gettext_lazy("Industrial product quality safety supervision: public information")
 
 
 @transaction.atomic
@@ -20,10 +22,10 @@ def home_page_ensure() -> HomePage:
     if home is None:
         Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-        home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home", intro=""))
+        home = root.add_child(instance=HomePage(title=str(HOME_TITLE), slug="home", intro=""))
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="质量安全监管")
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=_("Quality safety supervision"))
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save(update_fields=["root_page"])
@@ -32,7 +34,9 @@ def home_page_ensure() -> HomePage:
 
 # --- publishing results (信息公开) ---------------------------------------------------------------
 
-RESULTS_INDEX_TITLE = "监督抽查考核结果公示"
+RESULTS_INDEX_TITLE = gettext_lazy("Results of supervisory spot-check assessments")
+# Names stored in the database and looked up by name (with the bureau's code): data, not
+# messages, so they stay the same whatever language the request runs in.
 WORKFLOW_NAME = "信息公开审核"
 TASK_NAME = "本辖区审核人审核"
 
@@ -48,8 +52,8 @@ def results_index_ensure():
     home = home_page_ensure()
     index = ResultsIndexPage.objects.child_of(home).first()
     if index is None:
-        index = home.add_child(instance=ResultsIndexPage(title=RESULTS_INDEX_TITLE, slug="results",
-                                                         intro="依据第75号令第十五条公布监督抽查考核结果。"))
+        index = home.add_child(instance=ResultsIndexPage(title=str(RESULTS_INDEX_TITLE), slug="results",
+                                                         intro=_("Results of supervisory assessments, published under Article 15 of SAMR Order No. 75.")))
     WorkflowPage.objects.filter(page=index).delete()  # the rounds' workflows are their bureaus'
     return index
 
@@ -57,7 +61,7 @@ def results_index_ensure():
 # --- each bureau's page subtree (issue 15) -------------------------------------------------------
 
 def bureau_title(jurisdiction) -> str:
-    return f"{jurisdiction.name}市场监督管理局信息公开"
+    return _("%(bureau)s market regulation bureau: public information") % {"bureau": jurisdiction.name}
 
 
 def _bureau_page_create(home, jurisdiction):
@@ -65,7 +69,7 @@ def _bureau_page_create(home, jurisdiction):
 
     page = home.add_child(instance=BureauPage(
         title=bureau_title(jurisdiction), slug=jurisdiction.code, jurisdiction=jurisdiction,
-        intro="本局监督抽查考核结果公示与通知公告。",
+        intro=_("This bureau's published assessment results and notices."),
     ))
     page.save_revision(log_action=False).publish(log_action=False)
     return page
@@ -135,7 +139,7 @@ def _bureau_workflow_ensure(page, approver_groups) -> None:
     from .models import JurisdictionApprovalTask
 
     code = page.jurisdiction.code
-    workflow, _ = Workflow.objects.get_or_create(name=f"{WORKFLOW_NAME}·{code}", defaults={"active": True})
+    workflow, _created = Workflow.objects.get_or_create(name=f"{WORKFLOW_NAME}·{code}", defaults={"active": True})
     link = workflow.workflow_tasks.select_related("task").first()
     if link is None:
         task = JurisdictionApprovalTask.objects.create(name=f"{TASK_NAME}·{code}")
@@ -165,7 +169,7 @@ def results_snapshot(plan) -> dict:
     # Nothing decided yet: no rates and no rate charts, and the page says so (never 0 %).
     charts = {}
     if outcome.has_results:
-        charts["chart-county"] = pass_rate_chart(outcome.by_county, "各县（区）单位合格率（含 95% 置信区间）")
+        charts["chart-county"] = pass_rate_chart(outcome.by_county, _("Pass rate of units by county (district), with 95 percent intervals"))
         charts["chart-scores"] = score_chart(outcome.scores, outcome.pass_mark_percent)
     if statuses:
         charts["chart-rectification"] = rectification_chart(statuses)
@@ -213,7 +217,7 @@ def examiner_frames_snapshot(plan) -> list[dict]:
     ]
 
 
-RECTIFICATION_LABELS = {"rectifying": "整改中", "rectified": "已整改", "penalised": "已处罚"}
+RECTIFICATION_LABELS = {"rectifying": gettext_lazy("Rectifying"), "rectified": gettext_lazy("Rectified"), "penalised": gettext_lazy("Penalised")}
 
 
 def rectification_statuses(plan) -> dict[int, str]:
@@ -238,9 +242,9 @@ def rectification_chart(statuses: dict[int, str]) -> str:
     from assessment.charts import _layout
 
     labels = list(RECTIFICATION_LABELS)
-    fig = go.Figure(go.Bar(x=[RECTIFICATION_LABELS[k] for k in labels], y=[sum(1 for v in statuses.values() if v == k) for k in labels], marker_color="#0b4f8a"))
-    fig.update_yaxes(title="单位数")
-    return _layout(fig, "不合格单位整改进度")
+    fig = go.Figure(go.Bar(x=[str(RECTIFICATION_LABELS[k]) for k in labels], y=[sum(1 for v in statuses.values() if v == k) for k in labels], marker_color="#0b4f8a"))
+    fig.update_yaxes(title=_("number of units"))
+    return _layout(fig, _("Rectification of the units that did not pass"))
 
 
 @transaction.atomic
@@ -249,7 +253,7 @@ def results_rectification_refresh(*, actor, plan):
     of the published page (approved like the first), never a rewrite."""
     from django.utils import timezone
 
-    return results_publish(actor=actor, plan=plan, reason=f"整改状态更新（{timezone.localdate():%Y-%m-%d}）")
+    return results_publish(actor=actor, plan=plan, reason=_("Rectification statuses updated (%(date)s)") % {"date": f"{timezone.localdate():%Y-%m-%d}"})
 
 
 @transaction.atomic
@@ -259,7 +263,6 @@ def results_publish(*, actor, plan, reason: str = ""):
     workflow. Nothing is public until an approver approves."""
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.text import slugify
-    from django.utils.translation import gettext as _
     from wagtail.log_actions import log
 
     from assessment.models import PlanStatus
@@ -275,7 +278,7 @@ def results_publish(*, actor, plan, reason: str = ""):
     page = ResultsPage.objects.filter(plan=plan).first()
     snapshot = results_snapshot(plan)
     if page is None:
-        title = f"{plan.title}结果公示"
+        title = _("%(plan)s: results") % {"plan": plan.title}
         bureau = bureau_page_ensure(plan.jurisdiction)  # the round's bureau's subtree
         page = bureau.add_child(instance=ResultsPage(
             title=title, slug=slugify(f"{plan.year}-{plan.batch}-{plan.pk}"), plan=plan, snapshot=snapshot, live=False,

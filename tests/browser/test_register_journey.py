@@ -77,3 +77,76 @@ def test_operator_imports_units_and_people_and_finds_the_noncompliant(live_serve
     assert "应配备质量安全总监但无在岗总监（第五条）" in body
     assert "大型" in body
     assert "*" * 10 in body  # ID numbers masked
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reimports_show_old_to_new_record_a_leaver_and_the_units_history(live_server, page, tmp_path):
+    """Journey 1, the second month (Art. 13): the county's re-exported file changes a unit's phone
+    number (the preview shows old → new, the unit's history keeps it), and the personnel file sent as
+    the unit's complete staff leaves one officer out (listed as leaving before anything is written,
+    then in the unit's post record with the leaving date)."""
+    from django.utils import timezone
+
+    from supervision.models import Person, ProductionUnit
+
+    tree = make_tree()
+    make_staff("yh-op", "operator", tree.county_a, full_name="王建国")
+    units = unit_rows(3, ["330110"], seed=15)
+    people = person_rows(units, seed=16)
+    (tmp_path / "units.csv").write_bytes(unit_file(units, encoding="gb18030"))
+    (tmp_path / "people.csv").write_bytes(person_file(people))
+    changed = [dict(r) for r in units]
+    old_phone, new_phone = changed[0]["联系电话"], "0571-88886666"
+    changed[0]["联系电话"] = new_phone
+    (tmp_path / "units-changed.csv").write_bytes(unit_file(changed, encoding="gb18030"))
+    unit_code = units[0]["统一社会信用代码"]
+    of_unit = [p for p in people if p["统一社会信用代码"] == unit_code]
+    leaver = next(p for p in of_unit if p["岗位"] == "质量安全员") if any(p["岗位"] == "质量安全员" for p in of_unit) else of_unit[-1]
+    staying = [p for p in of_unit if p is not leaver]
+    (tmp_path / "staff.csv").write_bytes(person_file(staying))
+
+    login(page, live_server, "yh-op")
+
+    def upload(path, kind="units", complete=False):
+        page.goto(f"{live_server.url}/admin/imports/new/")
+        page.select_option("select[name=kind]", kind)
+        if complete:
+            page.check("input[name=complete_staff]")
+        page.set_input_files("input[name=file]", str(path))
+        page.get_by_role("button", name="上传并校验").click()
+        page.wait_for_url("**/admin/imports/inspect/*/")
+
+    def confirm():
+        page.get_by_role("button", name="确认导入").click()
+        page.wait_for_url("**/admin/imports/inspect/*/")
+        assert "已导入" in page.locator("main").inner_text()
+
+    upload(tmp_path / "units.csv")
+    confirm()
+    upload(tmp_path / "people.csv", kind="personnel")
+    confirm()
+
+    # The changed phone number: old → new in the preview, nothing written until confirmed.
+    upload(tmp_path / "units-changed.csv")
+    body = page.locator("main").inner_text()
+    assert f"{old_phone} → {new_phone}" in body.replace("\n", " ") or (old_phone in body and new_phone in body)
+    unit = ProductionUnit.objects.get(uscc=unit_code)
+    assert unit.phone == old_phone
+    confirm()
+    unit.refresh_from_db()
+    assert unit.phone == new_phone
+
+    # The complete staff of the unit, one officer left out: listed as leaving, then recorded.
+    upload(tmp_path / "staff.csv", kind="personnel", complete=True)
+    leaving = page.locator("table.zl-leaving").inner_text()
+    assert leaver["姓名"] in leaving
+    assert Person.objects.get(unit=unit, name=leaver["姓名"]).left_on is None  # the preview wrote nothing
+    confirm()
+    gone = Person.objects.get(unit=unit, name=leaver["姓名"])
+    assert gone.left_on == timezone.localdate()
+
+    page.goto(f"{live_server.url}/admin/units/inspect/{unit.pk}/")
+    record = page.locator("#post-record + table, #post-record ~ table").first.inner_text()
+    assert leaver["姓名"] in record and timezone.localdate().isoformat() in record
+    body = page.locator("main").inner_text()
+    assert new_phone in body and old_phone in body  # the history keeps the old number with the new

@@ -178,6 +178,7 @@ def _plan(rows: list[PersonRow], posts: _Posts, result: ImportResult, today: dat
                 continue
             if not _left_after_appointed(row, result):
                 continue
+            _note_namesake(row, posts, result)
             to_create.append(row)
             result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "create"))
             continue
@@ -208,6 +209,22 @@ def _plan(rows: list[PersonRow], posts: _Posts, result: ImportResult, today: dat
             result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "update", [_label(f) for f in changed],
                                       diffs=diffs_for_preview(row.changes, _label)))
     return to_create, to_update, matched
+
+
+def _note_namesake(row: PersonRow, posts: _Posts, result: ImportResult) -> None:
+    """A new person who shares name and post with someone in post at the unit under another ID
+    number is most often a corrected ID number: the person is the key, so the import would add a
+    second person. Say so in the preview, before anything is written."""
+    if len(result.notes) >= 50:
+        return
+    for values in posts.current_by_unit.get(row.unit_id, []):
+        if values["name"] == row.name and values["role"] == row.role and values["id_number_hash"] != row.id_hash:
+            result.notes.append(_(
+                "Row %(row)s: %(name)s has another ID number than the %(name)s in post at this unit; the file adds a "
+                "second person. If the ID number was corrected, upload the file as the unit's complete staff, so "
+                "that the record with the old number leaves its post."
+            ) % {"row": row.row, "name": row.name})
+            return
 
 
 def _adjust_post(row: PersonRow, current: dict, result: ImportResult, today: date) -> PersonRow | None:

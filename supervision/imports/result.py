@@ -49,6 +49,8 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     changes: list[PlannedChange] = field(default_factory=list)
     leaving: list[PlannedChange] = field(default_factory=list)  # listed apart: never cut off by creates
+    # What the operator should look at before confirming, though nothing is wrong with the file.
+    notes: list[str] = field(default_factory=list)
     written: bool = False
 
     @property
@@ -75,6 +77,7 @@ class ImportResult:
             "errors": [asdict(e) for e in self.errors],
             "changes": [asdict(c) for c in self.changes],
             "leaving": [asdict(c) for c in self.leaving],
+            "notes": self.notes,
         }
 
     @classmethod
@@ -85,6 +88,7 @@ class ImportResult:
             errors=[RowError(**e) for e in data["errors"]],
             changes=[PlannedChange(**{"diffs": [], **c}) for c in data["changes"]],
             leaving=[PlannedChange(**c) for c in data.get("leaving", [])],
+            notes=data.get("notes", []),
         )
 
 

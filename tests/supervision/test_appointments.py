@@ -297,3 +297,30 @@ def test_the_migration_dates_current_posts_from_the_earliest_record_art13(tree, 
     assert Person.objects.get(pk=plain_post.pk).appointed_on == date(2024, 2, 1)
     assert Person.objects.get(pk=left_post.pk).appointed_on is None  # a closed post is left as it was
     assert not Person.objects.filter(left_on__isnull=True, appointed_on__isnull=True).exists()
+
+
+def test_a_namesake_with_another_id_number_is_pointed_out_before_confirming(tree, staff, client_for):
+    """A corrected ID number imports as a second person (the ID is the key); the preview says so
+    and shows the way (complete-staff mode closes the old record), and nothing is written."""
+    from supervision.fake_register import person_rows, unit_rows
+    from supervision.models import Person
+    from tests.factories import import_people, import_units, person_file
+
+    units = unit_rows(1, ["330110"], seed=41)
+    people = person_rows(units, seed=42)
+    assert import_units(units, tree.county_a).ok and import_people(people, tree.county_a).ok
+    corrected = [dict(p) for p in people]
+    original = corrected[0]["身份证号"]
+    corrected[0]["身份证号"] = next(p["身份证号"] for p in person_rows(units, seed=43) if p["身份证号"] != original)
+    result = import_people(corrected, tree.county_a, dry_run=True)
+    assert result.ok and result.created == 1
+    assert len(result.notes) == 1 and corrected[0]["姓名"] in result.notes[0] and str(2) in result.notes[0]
+    assert Person.objects.filter(name=corrected[0]["姓名"]).count() == 1
+    # The note reaches the console's preview.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(staff.operator_a)
+    response = client.post("/admin/imports/new/", {"kind": "personnel", "file": SimpleUploadedFile("p.csv", person_file(corrected))}, follow=True)
+    page = response.content.decode()
+    assert "zl-import-notes" in page and corrected[0]["姓名"] in page
+    assert Person.objects.filter(name=corrected[0]["姓名"]).count() == 1

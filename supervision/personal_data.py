@@ -3,7 +3,12 @@
 An ID number is stored three ways: Fernet-encrypted (the only copy that can be read back), an
 HMAC-SHA256 under a key derived from the same secret (for uniqueness and lookup without
 decrypting), and masked (`3301**********1234`, what every page shows). The key comes from the
-environment (`FIELD_ENCRYPTION_KEY`), never from the repository."""
+environment (`FIELD_ENCRYPTION_KEY`), never from the repository.
+
+A unit's legal representative (法定代表人) and its phone are not treated as personal data here: the
+name is part of the enterprise's public registration (企业信息公示暂行条例 Art. 8 lists it among
+the registration information the market regulator publishes), and the unit phone is the unit's.
+They are shown and logged in full; the staff's ID numbers and mobiles are not."""
 
 from __future__ import annotations
 

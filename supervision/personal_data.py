@@ -6,7 +6,7 @@ decrypting), and masked (`3301**********1234`, what every page shows). The key c
 environment (`FIELD_ENCRYPTION_KEY`), never from the repository.
 
 A unit's legal representative (法定代表人) and its phone are not treated as personal data here: the
-name is part of the enterprise's public registration (企业信息公示暂行条例 Art. 8 lists it among
+name is part of the enterprise's public registration (企业信息公示暂行条例 Art. 6 puts it among
 the registration information the market regulator publishes), and the unit phone is the unit's.
 They are shown and logged in full; the staff's ID numbers and mobiles are not."""
 

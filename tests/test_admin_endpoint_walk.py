@@ -306,15 +306,19 @@ def _assert_walk_complete(world):
     return paths
 
 
-@pytest.mark.parametrize("role", [ROLES.OPERATOR, ROLES.APPROVER])
-def test_no_console_url_shows_the_neighbouring_county_s_data(world, tree, role):
-    """DESIGN.md §5: 临平区's operator and approver GET every /admin/ URL filled with 余杭区's ids:
-    no response carries 余杭区's marker (a redirect, 403 or 404 passes)."""
+@pytest.mark.parametrize(("role", "where"), [
+    (ROLES.OPERATOR, "county_b"), (ROLES.APPROVER, "county_b"), (ROLES.ADMIN, "county_b"),
+    (ROLES.OVERSEER, "other_city"),  # 宁波市's overseer: above other counties, not above 余杭区
+])
+def test_no_console_url_shows_the_neighbouring_county_s_data(world, tree, role, where):
+    """DESIGN.md §5: 临平区's operator, approver and bureau administrator, and another city's
+    overseer, GET every /admin/ URL filled with 余杭区's ids: no response carries 余杭区's marker (a
+    redirect, 403 or 404 passes)."""
     paths = _assert_walk_complete(world)
     client = Client()
-    client.force_login(make_staff(f"walker-{role}", role, tree.county_b).user)
+    client.force_login(make_staff(f"walker-{role}", role, getattr(tree, where)).user)
     leaks, statuses = _walk(client, paths, markers_of(world))
-    assert not leaks, f"{len(leaks)} of {len(paths)} URLs show 余杭区's data to 临平区's {role}:\n" + "\n".join(
+    assert not leaks, f"{len(leaks)} of {len(paths)} URLs show 余杭区's data to {where}'s {role}:\n" + "\n".join(
         f"{path} [{status}] {found}" for path, (status, found) in leaks.items())
     assert 500 not in statuses.values()
 

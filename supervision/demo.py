@@ -112,17 +112,13 @@ def seed_holiday_schedules() -> None:
     this year and next, where the pinned chinesecalendar has none yet, the demo enters an
     illustrative one (元旦 and 国庆 only), labelled so: a real platform administrator enters the
     notice's dates in 整改处罚 → 节假日安排."""
-    from datetime import date
-
-    import chinese_calendar
     from django.utils import timezone
 
     from .models import HolidaySchedule
+    from .workdays import package_covers
 
     for year in (timezone.localdate().year, timezone.localdate().year + 1):
-        try:
-            chinese_calendar.is_workday(date(year, 12, 31))
-        except NotImplementedError:
+        if not package_covers(year):
             HolidaySchedule.objects.get_or_create(year=year, defaults={
                 "source": "演示数据（非官方）：请平台管理员按国务院办公厅当年节假日安排通知更正",
                 "holidays": f"{year}-01-01\n{year}-10-01..{year}-10-07", "workdays": "",

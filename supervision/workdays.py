@@ -79,6 +79,15 @@ def schedule_check(*, year: int, holidays: str, workdays: str) -> YearSchedule:
     return YearSchedule(off, worked)
 
 
+def package_covers(year: int) -> bool:
+    """Whether the pinned chinesecalendar carries the State Council's schedule of `year`."""
+    try:
+        chinese_calendar.is_workday(date(year, 12, 31))
+    except NotImplementedError:
+        return False
+    return True
+
+
 class Calendar:
     """The working-day calendar for one computation: each year's schedule is looked up once."""
 

@@ -182,9 +182,9 @@ def hearing_record(*, actor, notice: PenaltyNotice, held_on: date, note: str) ->
 def fine_check(*, order: RectificationOrder, fine_yuan: int, today: date | None = None) -> PenaltyNotice:
     """Everything `fine_decide` refuses, for the preview as well. Returns the order's notice."""
     today = today or timezone.localdate()
-    if PenaltyDecision.objects.filter(order=order, kind=DecisionKind.FINE, superseded=False).exists():
-        raise _one_fine()
-    _check_no_outcome(order)
+    outcome = _outcome_of(order)
+    if outcome is not None:
+        raise _one_fine() if outcome.kind == DecisionKind.FINE else _no_penalty_bars(outcome)
     notice = PenaltyNotice.objects.filter(order=order).prefetch_related("statements").first()
     if notice is None:
         raise ValidationError(_("Send the prior notice (行政处罚告知书) first: 行政处罚法 Article 44."))
@@ -207,11 +207,14 @@ def fine_draft(*, order: RectificationOrder, notice: PenaltyNotice, fine_yuan: i
     )
 
 
-def _check_no_outcome(order: RectificationOrder) -> None:
+def _outcome_of(order: RectificationOrder) -> PenaltyDecision | None:
+    """The procedure's one outcome on the order, if decided: a fine or no penalty (Art. 29, 57)."""
+    return PenaltyDecision.objects.filter(order=order, kind__in=[DecisionKind.FINE, DecisionKind.NO_PENALTY], superseded=False).first()
+
+
+def _no_penalty_bars(decision: PenaltyDecision) -> ValidationError:
     """Art. 57: once the authority decided not to impose a penalty, no fine follows on the order."""
-    no_penalty = PenaltyDecision.objects.filter(order=order, kind=DecisionKind.NO_PENALTY, superseded=False).first()
-    if no_penalty is not None:
-        raise ValidationError(_("Decision %(number)s imposes no penalty on this order (行政处罚法 Article 57); no fine can follow it. Only a correction with a reason can replace it.") % {"number": no_penalty.number})
+    return ValidationError(_("Decision %(number)s imposes no penalty on this order (行政处罚法 Article 57); no fine can follow it. Only a correction with a reason can replace it.") % {"number": decision.number})
 
 
 def _save_decision(decision: PenaltyDecision) -> PenaltyDecision:
@@ -241,9 +244,11 @@ def fine_decide(*, actor, order: RectificationOrder, fine_yuan: int, facts: str 
 
 def no_penalty_check(*, order: RectificationOrder, ground: str, reasons: str) -> PenaltyNotice:
     """Everything `no_penalty_decide` refuses, for the preview as well. Returns the order's notice."""
-    if PenaltyDecision.objects.filter(order=order, kind=DecisionKind.FINE, superseded=False).exists():
+    outcome = _outcome_of(order)
+    if outcome is not None and outcome.kind == DecisionKind.FINE:
         raise ValidationError(_("This order already has a fine; only a correction with a reason can replace it."))
-    _check_no_outcome(order)
+    if outcome is not None:
+        raise _no_penalty_bars(outcome)
     notice = PenaltyNotice.objects.filter(order=order).prefetch_related("statements").first()
     if notice is None:
         raise ValidationError(_("There is no prior notice on this order: no penalty was intended, so there is nothing to decide against."))

@@ -8,30 +8,12 @@ class AssessmentConfig(AppConfig):
 
     def ready(self):
         from supervision.history import register_history_provider
-        from supervision.models import StaffRole
 
         from .services.results import unit_assessment_history
 
         register_history_provider(unit_assessment_history)
-        from supervision.roles import extend_role_permissions
+        from supervision.authorization import register_rules
 
-        read = [
-            "assessment.view_question", "assessment.view_blueprint", "assessment.view_knowledgearea",
-            "assessment.view_samplingplan", "assessment.view_conflictdeclaration",
-        ]
-        write = [
-            "assessment.add_question", "assessment.change_question",
-            "assessment.add_blueprint", "assessment.change_blueprint",
-        ]
-        # The bank and blueprints are shared by every jurisdiction: approvers and admins keep them;
-        # operators and overseers read them.
-        for role in (StaffRole.OVERSEER, StaffRole.OPERATOR):
-            extend_role_permissions(role, read)
-        # Plans belong to a bureau: its operators draft and run them, its approvers approve.
-        for role in (StaffRole.OPERATOR, StaffRole.APPROVER, StaffRole.ADMIN):
-            extend_role_permissions(role, [
-                "assessment.add_samplingplan", "assessment.change_samplingplan",
-                "assessment.add_conflictdeclaration", "assessment.change_conflictdeclaration",
-            ])
-        for role in (StaffRole.APPROVER, StaffRole.ADMIN):
-            extend_role_permissions(role, [*read, *write])
+        from .authorization import RULES
+
+        register_rules(RULES)

@@ -8,7 +8,7 @@ from wagtail.log_actions import log
 from wagtail.admin.ui.tables import Column, TitleColumn
 
 from supervision import console
-from supervision.models import StaffRole
+from supervision.authorization import may
 from supervision.scoping import staff_profile_of
 
 from .models import ConflictDeclaration, PlanStatus, SamplingPlan
@@ -62,8 +62,6 @@ class PlanInspectView(console.ScopedInspectView):
             for element in elements:
                 strata[element.stratum] = strata.get(element.stratum, 0) + 1
             population = len(elements)
-        profile = staff_profile_of(self.request.user)
-        role = profile.role if profile else (StaffRole.ADMIN if self.request.user.is_superuser else None)
         draws = list(plan.draws.select_related("drawn_by").order_by("drawn_at"))
         current = next((d for d in reversed(draws) if d.current), None)
         context.update({
@@ -75,8 +73,9 @@ class PlanInspectView(console.ScopedInspectView):
             "sessions": plan.sessions.prefetch_related("tickets__person__unit", "assignments__staff__user").order_by("starts_at"),
             "session_form": SessionForm(),
             "resit_candidates": resits.resit_candidates(plan) if plan.status == PlanStatus.CLOSED else [],
-            "is_editor": role in (StaffRole.OPERATOR, StaffRole.APPROVER, StaffRole.ADMIN),
-            "is_approver": role in (StaffRole.APPROVER, StaffRole.ADMIN),
+            "is_editor": may(self.request.user, "plan.change", plan),
+            "can_approve": may(self.request.user, "plan.approve", plan),
+            "can_return": may(self.request.user, "plan.return", plan),
             "statuses": PlanStatus,
         })
         return context

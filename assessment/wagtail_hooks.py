@@ -3,13 +3,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from supervision.authorization import may, register_model_actions
+
+from .models import Blueprint, ConflictDeclaration, Question, SamplingPlan
+
 from .panels import RoundsPanel
 from .viewsets import AssessmentViewSetGroup
 
 
 @hooks.register("construct_homepage_panels")
 def add_rounds_panel(request, panels):
-    if request.user.has_perm("assessment.view_samplingplan"):
+    if may(request.user, "assessment.read"):
         panels.append(RoundsPanel(request))
 
 
@@ -17,6 +21,16 @@ def add_rounds_panel(request, panels):
 def confirm_before_irreversible_actions():
     """Forms with data-confirm ask before they are sent (static/js/confirm.js; no inline script)."""
     return format_html('<script src="{}" defer></script>', static("js/confirm.js"))
+
+
+# The rule behind each of Wagtail's actions on assessment's console models (`supervision.authorization`).
+for _model, _actions in {
+    SamplingPlan: {"view": "assessment.read", "add": "plan.change", "change": "plan.change", "delete": "records.manage"},
+    ConflictDeclaration: {"view": "assessment.read", "add": "plan.change", "change": "plan.change", "delete": "records.manage"},
+    Question: {"view": "assessment.read", "add": "bank.change", "change": "bank.change", "delete": "records.manage"},
+    Blueprint: {"view": "assessment.read", "add": "bank.change", "change": "bank.change", "delete": "records.manage"},
+}.items():
+    register_model_actions(_model, _actions)
 
 
 @hooks.register("register_admin_viewset")

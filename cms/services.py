@@ -261,17 +261,16 @@ def results_publish(*, actor, plan, reason: str = ""):
     """"Publish results" on a closed round: a ResultsPage draft (or, if the round is already
     published, a new revision with the reason for the correction), submitted to the approvers'
     workflow. Nothing is public until an approver approves."""
-    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.exceptions import ValidationError
     from django.utils.text import slugify
     from wagtail.log_actions import log
 
     from assessment.models import PlanStatus
-    from supervision.scoping import user_can_edit
+    from supervision.authorization import authorize
 
     from .models import ResultsPage
 
-    if not user_can_edit(actor):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    authorize(actor, "plan.change", plan)
     if plan.status != PlanStatus.CLOSED:
         raise ValidationError(_("Results are published once the round is closed."))
     results_index_ensure()

@@ -5,11 +5,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from assessment.models import SamplingPlan
+from supervision.authorization import requires
 from supervision.scoping import get_in_scope_or_404
 
 from .services import results_publish, results_rectification_refresh
 
 
+@requires("plan.change")
 def publish_results_view(request, plan_pk: int):
     plan = get_in_scope_or_404(SamplingPlan.objects.select_related("jurisdiction"), user=request.user, pk=plan_pk)
     if request.method != "POST":
@@ -26,6 +28,7 @@ def publish_results_view(request, plan_pk: int):
     return redirect("plans:inspect", plan.pk)
 
 
+@requires("plan.change")
 def refresh_rectification_view(request, plan_pk: int):
     plan = get_in_scope_or_404(SamplingPlan.objects.select_related("jurisdiction"), user=request.user, pk=plan_pk)
     if request.method != "POST":

@@ -17,7 +17,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .scoping import scope_queryset, user_can_edit
+from .authorization import may
+from .scoping import scope_queryset
 
 
 class ScopedObjectMixin:
@@ -44,7 +45,7 @@ class ScopedEditMixin(ScopedObjectMixin):
     """Overseers (上级监督) never change anything, whatever permissions a group was given."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not user_can_edit(request.user):
+        if not may(request.user, "console.edit"):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 

@@ -12,8 +12,6 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets import HeaderButton
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
 from . import console
 from .filters import counties_in_scope
@@ -22,22 +20,8 @@ from .history import order_history
 from .models import BureauLegalSettings, DecisionKind, HolidaySchedule, NoPenaltyGround, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
 from .order_states import FINABLE, OPEN, actions_from
 from .services.penalties import hearing_threshold_yuan, legal_settings_of, statement_days
-from .scoping import staff_profile_of, user_can_edit
+from .authorization import may
 from .views import enforcement as views
-
-class ServicesOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Orders and decisions change only through their services (the state table, the penalty
-    procedure, the log); the generic add, edit and delete forms would go around them."""
-
-    def user_has_permission(self, user, action):
-        return action not in ("add", "change", "delete") and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-for _model in (RectificationOrder, PenaltyDecision):
-    register_permission_policy(_model, ServicesOnlyPermissionPolicy(_model), exact_class=True)
 
 DUE_CHOICES = [("week", _("Due within 7 days")), ("overdue", _("Overdue"))]
 
@@ -65,7 +49,7 @@ class OrderIndexView(console.ScopedIndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if user_can_edit(self.request.user):  # Art. 5, 17: the register's findings, previewed before anything is issued
+        if may(self.request.user, "order.change"):  # Art. 5, 17: the register's findings, previewed before anything is issued
             buttons.append(HeaderButton(_("Orders for the register's findings"), url=reverse("orders:findings"), icon_name="warning"))
         return buttons
 
@@ -74,18 +58,15 @@ class OrderInspectView(console.ScopedInspectView):
     template_name = "supervision/order_inspect.html"
 
     def get_context_data(self, **kwargs):
-        from .models import StaffRole
-
         context = super().get_context_data(**kwargs)
         order = self.object
-        profile = staff_profile_of(self.request.user)
         notice = PenaltyNotice.objects.filter(order=order).prefetch_related("statements__recorded_by").first()
         decisions = order.decisions.select_related("supersedes").order_by("decided_on", "pk")
         context.update({
             "order": order, "evidence": order.evidence.select_related("uploaded_by"), "decisions": decisions,
             "people": order.unit.people.filter(left_on__isnull=True), "statuses": OrderStatus,
-            "is_editor": profile is not None and profile.role != StaffRole.OVERSEER,
-            "is_approver": profile is not None and profile.role in (StaffRole.APPROVER, StaffRole.ADMIN),
+            "is_editor": may(self.request.user, "order.change", order),
+            "is_approver": may(self.request.user, "penalty.decide", order),
             "open": order.status in OPEN, "allowed": actions_from(order.status),
             "finable": order.status in FINABLE, "notice": notice, "bureau": legal_settings_of(order),
             "has_fine": any(d.kind in (DecisionKind.FINE, DecisionKind.NO_PENALTY) and not d.superseded for d in decisions),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from .authorization import role_grants
 from .models import StaffRole
 
 # The group each role maps to; names are what the console shows.
@@ -19,47 +20,13 @@ ROLE_GROUP_NAMES: dict[str, str] = {
     StaffRole.ADMIN: "管理员",
 }
 
-_READ = [
-    "wagtailadmin.access_admin",
-    "supervision.view_jurisdiction",
-    "supervision.view_staffprofile",
-    "supervision.view_productionunit",
-    "supervision.view_qualification",
-    "supervision.view_person",
-    "supervision.view_importjob",
-    "supervision.view_productcategory",
-    "supervision.view_rectificationorder",
-    "supervision.view_penaltydecision",
-    "supervision.view_bureaulegalsettings",
-]
-_REGISTER = [
-    "supervision.add_productionunit",
-    "supervision.change_productionunit",
-    "supervision.add_qualification",
-    "supervision.change_qualification",
-    "supervision.delete_qualification",
-    "supervision.change_person",
-    "supervision.add_importjob",
-    "supervision.add_rectificationorder",
-    "supervision.change_rectificationorder",
-]
+# The model permissions of each role's group are a projection of the authorization rules
+# (`authorization.role_grants`): the rules decide, and Wagtail's own views and menus, which read
+# group permissions, follow them.
+def role_permissions() -> dict[str, list[str]]:
+    """Permissions by role, as "app_label.codename". Overseers only read (DESIGN.md §1)."""
+    return {role: role_grants(role) for role in ROLE_GROUP_NAMES}
 
-# Permissions by role, as "app_label.codename". Overseers only read (DESIGN.md §1).
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    StaffRole.OVERSEER: [*_READ],
-    StaffRole.OPERATOR: [*_READ, *_REGISTER],
-    StaffRole.APPROVER: [*_READ, *_REGISTER],
-    StaffRole.ADMIN: [
-        *_READ,
-        *_REGISTER,
-        "supervision.add_productcategory",
-        "supervision.change_productcategory",
-        "supervision.add_staffprofile",
-        "supervision.change_staffprofile",
-        "supervision.add_bureaulegalsettings",
-        "supervision.change_bureaulegalsettings",
-    ],
-}
 
 # Wagtail page permissions on the public site (信息公开), granted to each bureau's groups on that
 # bureau's page subtree only (and the subtrees of the bureaus below it). Operators and approvers
@@ -99,11 +66,6 @@ def register_page_sync(func) -> None:
         _page_syncs.append(func)
 
 
-def extend_role_permissions(role: str, permissions: list[str]) -> None:
-    """Lets another app add its permissions to a role (called from that app's `ready()`)."""
-    ROLE_PERMISSIONS[role].extend(p for p in permissions if p not in ROLE_PERMISSIONS[role])
-
-
 def _permissions(names: list[str]) -> list[Permission]:
     wanted = {tuple(name.split(".", 1)) for name in names}
     found = list(
@@ -119,9 +81,10 @@ def roles_sync() -> dict[str, Group]:
     from wagtail.models import GroupPagePermission
 
     groups = {}
+    permissions = role_permissions()
     for role, group_name in ROLE_GROUP_NAMES.items():
         group, _ = Group.objects.get_or_create(name=group_name)
-        group.permissions.set(_permissions(ROLE_PERMISSIONS[role]))
+        group.permissions.set(_permissions(permissions[role]))
         groups[role] = group
     # Page permissions hang on the bureaus' subtrees only, through the bureaus' groups: they once
     # hung on the home page for every role (one county edited and published another's pages), and

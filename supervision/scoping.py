@@ -4,7 +4,7 @@ A staff member sees their own bureau's jurisdiction and everything below it. Eac
 names the lookup that reaches its jurisdiction's tree path in `scope_path_lookup`
 ("county__path" for a unit, "path" for a jurisdiction), so scoping is one `path__startswith`
 filter and never a loop. An object outside the subtree is a 404, never a 403 that confirms it
-exists. Overseers (上级监督) read their subtree and change nothing."""
+exists. What a user may do there is `authorization`'s decision."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from .models import Jurisdiction, StaffProfile, StaffRole
+from .models import Jurisdiction, StaffProfile
 
 M = TypeVar("M", bound=Model)
 
@@ -52,17 +52,3 @@ def get_in_scope_or_404(queryset: QuerySet[M], *, user, **lookup) -> M:
         return scope_queryset(queryset, user=user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404
-
-
-def user_can_edit(user) -> bool:
-    """Overseers read; everyone else with a profile (or a superuser) may change what their
-    permissions allow. Permissions are checked separately; this is the role rule on top."""
-    if getattr(user, "is_superuser", False):
-        return True
-    profile = staff_profile_of(user)
-    return profile is not None and profile.role != StaffRole.OVERSEER
-
-
-def user_role(user) -> str | None:
-    profile = staff_profile_of(user)
-    return profile.role if profile else None

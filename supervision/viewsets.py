@@ -1,26 +1,16 @@
 """The 登记 (register) section of the console."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import console
+from .authorization import may
 from .forms import StaffCreateForm, StaffProfileForm
 from .models import Jurisdiction, ProductCategory, StaffProfile
 from .register_viewsets import ImportJobViewSet, PersonViewSet, ProductionUnitViewSet
 from .services.staff import staff_create, staff_update
-
-
-class TreeFromFilePermissionPolicy(ModelPermissionPolicy):
-    """Nobody adds or deletes a division by hand: the tree follows the GB/T 2260 file."""
-
-    def user_has_permission(self, user, action):
-        return action not in ("add", "delete") and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class JurisdictionViewSet(console.ScopedModelViewSet):
@@ -80,13 +70,9 @@ class StaffInspectView(console.ScopedInspectView):
     def get_context_data(self, **kwargs):
         from config.two_factor import has_device
 
-        from .models import StaffRole
-        from .scoping import staff_profile_of
-
         context = super().get_context_data(**kwargs)
-        actor = staff_profile_of(self.request.user)
         context["two_factor_enrolled"] = has_device(self.object.user)
-        context["can_reset_two_factor"] = self.request.user.is_superuser or (actor is not None and actor.role == StaffRole.ADMIN)
+        context["can_reset_two_factor"] = may(self.request.user, "two_factor.reset", self.object.jurisdiction)
         return context
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
+
+from supervision.authorization import authorize
 
 from ..models import KnowledgeArea, Question, QuestionStatus, QuestionType, QuestionVersion
 
@@ -98,13 +100,6 @@ def _check(content: QuestionContent) -> QuestionContent:
     return content.normalised()
 
 
-def _check_actor(actor) -> None:
-    from supervision.scoping import user_can_edit
-
-    if actor is not None and not (user_can_edit(actor) and actor.has_perm("assessment.change_question")):
-        raise PermissionDenied(_("You are not allowed to change the question bank."))
-
-
 def _new_version(question: Question, content: QuestionContent, number: int) -> QuestionVersion:
     version = QuestionVersion.objects.create(
         question=question, number=number, type=content.type, stem=content.stem, options=content.options,
@@ -118,7 +113,7 @@ def _new_version(question: Question, content: QuestionContent, number: int) -> Q
 
 @transaction.atomic
 def question_create(*, actor, content: QuestionContent, status: str = QuestionStatus.DRAFT) -> Question:
-    _check_actor(actor)
+    authorize(actor, "bank.change")
     content = _check(content)
     question = Question.objects.create(status=status)
     question.current_version = _new_version(question, content, 1)
@@ -131,7 +126,7 @@ def question_create(*, actor, content: QuestionContent, status: str = QuestionSt
 def question_update(*, actor, question: Question, content: QuestionContent) -> Question:
     """A draft is edited in place; a question that is or was active gets a new version, so
     attempts keep the version they were given."""
-    _check_actor(actor)
+    authorize(actor, "bank.change")
     content = _check(content)
     current = question.current_version
     if QuestionContent.of(current).same_as(content):
@@ -151,7 +146,7 @@ def question_update(*, actor, question: Question, content: QuestionContent) -> Q
 
 @transaction.atomic
 def question_set_status(*, actor, question: Question, status: str) -> Question:
-    _check_actor(actor)
+    authorize(actor, "bank.change")
     if status == QuestionStatus.ACTIVE:
         _check(QuestionContent.of(question.current_version))
     if status == QuestionStatus.DRAFT and question.status != QuestionStatus.DRAFT:

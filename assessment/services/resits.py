@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from supervision.authorization import authorize
 from supervision.models import Person
 
 from ..models import Attempt, AttemptStatus, ExamSession, PlanStatus, SamplingPlan, Ticket
 from .papers import BlueprintInfeasible
-from .sessions import IssuedTicket, _new_code, _require_editor, access_code_hash, notice_print_record
+from .sessions import IssuedTicket, _new_code, access_code_hash, notice_print_record
 
 
 def person_outcomes(plan: SamplingPlan) -> dict[int, str]:
@@ -51,7 +52,7 @@ def resit_candidates(plan: SamplingPlan) -> list[Person]:
 @transaction.atomic
 def resit_session_create(*, actor, plan: SamplingPlan, name: str, mode: str, venue: str, starts_at, ends_at,
                          latest_start_at=None) -> ExamSession:
-    _require_editor(actor)
+    authorize(actor, "plan.change", plan)
     plan = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.CLOSED:
         raise ValidationError(_("Re-exams follow a closed round."))
@@ -76,7 +77,7 @@ def resit_tickets_issue(*, actor, session: ExamSession) -> list[IssuedTicket]:
     paper (questions seen in their earlier sittings are avoided), free of charge like the first."""
     from .attempts import PaperFactory
 
-    _require_editor(actor)
+    authorize(actor, "plan.change", session)
     plan = SamplingPlan.objects.select_for_update().get(pk=session.plan_id)
     session = ExamSession.objects.get(pk=session.pk)
     if not session.is_resit:

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from supervision.models import Person, ProductionUnit, Qualification, QualificationKind, StaffRole, UnitStatus
-from supervision.scoping import staff_profile_of, user_can_edit
+from supervision.authorization import authorize
+from supervision.models import Person, ProductionUnit, Qualification, QualificationKind, UnitStatus
 
 from .. import verify_draw
 from ..models import Draw, DrawSelection, Frame, PlanStatus, SamplingMethod, SamplingPlan, SamplingUnit, Stratification
@@ -150,11 +150,6 @@ def plan_sizes(plan: SamplingPlan, strata: dict[str, int], spreads: dict[str, fl
 # --- the steps, each logged with its actor ---------------------------------------------------
 
 
-def _require_editor(actor) -> None:
-    if not user_can_edit(actor):
-        raise PermissionDenied(_("Overseers read plans; they do not change them."))
-
-
 def _set_status(plan: SamplingPlan, status: str, actor, action: str, data: dict | None = None) -> None:
     old = plan.status
     plan.status = status
@@ -164,7 +159,7 @@ def _set_status(plan: SamplingPlan, status: str, actor, action: str, data: dict 
 
 @transaction.atomic
 def plan_submit(*, actor, plan: SamplingPlan) -> SamplingPlan:
-    _require_editor(actor)
+    authorize(actor, "plan.change", plan)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Only a draft plan can be submitted for approval."))
     if not plan.roles:
@@ -176,11 +171,7 @@ def plan_submit(*, actor, plan: SamplingPlan) -> SamplingPlan:
 @transaction.atomic
 def plan_approve(*, actor, plan: SamplingPlan) -> SamplingPlan:
     """An approver (审核人) of the plan's bureau approves a submitted plan; not the person who drafted it."""
-    profile = staff_profile_of(actor)
-    if profile is None or profile.role not in (StaffRole.APPROVER, StaffRole.ADMIN) or profile.jurisdiction_id != plan.jurisdiction_id:
-        raise PermissionDenied(_("Only an approver of the plan's bureau can approve it."))
-    if plan.created_by_id == actor.pk:
-        raise PermissionDenied(_("The person who drafted a plan cannot approve it."))
+    authorize(actor, "plan.approve", plan)
     if plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("Only a plan awaiting approval can be approved."))
     plan.approved_by = actor
@@ -191,11 +182,9 @@ def plan_approve(*, actor, plan: SamplingPlan) -> SamplingPlan:
 
 @transaction.atomic
 def plan_return(*, actor, plan: SamplingPlan, reason: str) -> SamplingPlan:
-    profile = staff_profile_of(actor)
-    if profile is None or profile.role not in (StaffRole.APPROVER, StaffRole.ADMIN):
-        raise PermissionDenied(_("Only an approver of the plan's bureau can approve it."))
+    authorize(actor, "plan.return", plan)
     if plan.status != PlanStatus.SUBMITTED:
-        raise ValidationError(_("Only a plan awaiting approval can be approved."))
+        raise ValidationError(_("Only a plan awaiting approval can be returned."))
     _set_status(plan, PlanStatus.DRAFT, actor, "assessment.plan_return", {"reason": reason})
     return plan
 
@@ -204,7 +193,7 @@ def plan_return(*, actor, plan: SamplingPlan, reason: str) -> SamplingPlan:
 def frame_freeze(*, actor, plan: SamplingPlan) -> Frame:
     """Step 1: write the eligible population, as of now, as a canonical CSV and record its SHA-256.
     Nothing changes it afterwards; the seed does not exist yet."""
-    _require_editor(actor)
+    authorize(actor, "plan.change", plan)
     plan = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.APPROVED:
         raise ValidationError(_("The frame can be frozen only once, after the plan is approved."))
@@ -252,7 +241,7 @@ def _elements_by_id(plan: SamplingPlan) -> dict[str, Element]:
 def draw_perform(*, actor, plan: SamplingPlan, seed: str, reason: str = "", spreads: dict[str, float] | None = None) -> Draw:
     """Steps 2 and 3: take the public seed and draw with the consistent sampler, per stratum.
     A plan already drawn is drawn again only with a reason, as a new draw beside the old one."""
-    _require_editor(actor)
+    authorize(actor, "plan.change", plan)
     plan = SamplingPlan.objects.select_for_update(of=("self",)).select_related("frame").get(pk=plan.pk)
     previous = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
     if plan.status == PlanStatus.DRAWN:
@@ -295,7 +284,7 @@ def draw_perform(*, actor, plan: SamplingPlan, seed: str, reason: str = "", spre
 def draw_extend(*, actor, draw: Draw, withdraw: DrawSelection, reason: str) -> DrawSelection:
     """Replace a selected element that cannot be assessed (e.g. the unit closed) by the next ticket
     of its stratum: never a fresh draw, so the first sample stands."""
-    _require_editor(actor)
+    authorize(actor, "plan.change", draw)
     if not reason.strip():
         raise ValidationError(_("Say why the element is withdrawn."))
     if withdraw.draw_id != draw.pk or withdraw.withdrawn_reason:
@@ -354,7 +343,7 @@ def plan_close(*, actor, plan: SamplingPlan) -> SamplingPlan:
     deadlines and absent candidates marked, so the results are final."""
     from .attempts import attempts_finalize_expired, sessions_mark_absent
 
-    _require_editor(actor)
+    authorize(actor, "plan.change", plan)
     plan = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAWN:
         raise ValidationError(_("Only a drawn plan can be closed."))

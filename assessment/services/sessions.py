@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from supervision.authorization import authorize
 from supervision.models import Jurisdiction, JurisdictionLevel, Person, ProductionUnit, StaffProfile
 from supervision.personal_data import text_decrypt, text_encrypt
-from supervision.scoping import staff_profile_of, user_can_edit
+from supervision.scoping import staff_profile_of
 from supervision.services.system import system_actor
 
 from .. import verify_draw
@@ -48,14 +49,9 @@ ACCESS_CODE_LENGTH = 8
 EXAMINER_FRAME_HEADER = [*verify_draw.FRAME_HEADER, "pool", "jurisdiction_code", "jurisdiction"]
 
 
-def _require_editor(actor) -> None:
-    if not user_can_edit(actor):
-        raise PermissionDenied(_("Overseers read plans; they do not change them."))
-
-
 @transaction.atomic
 def session_create(*, actor, plan: SamplingPlan, name: str, mode: str, venue: str, starts_at, ends_at, latest_start_at=None) -> ExamSession:
-    _require_editor(actor)
+    authorize(actor, "plan.change", plan)
     plan = SamplingPlan.objects.get(pk=plan.pk)
     if plan.status not in (PlanStatus.DRAWN,):
         raise ValidationError(_("Sessions are set up after the draw."))
@@ -162,7 +158,7 @@ def ticket_login(*, number: str, code: str, address: str, now: datetime | None =
 @transaction.atomic
 def ticket_unlock(*, actor, ticket: Ticket) -> Ticket:
     """An examiner or operator lets a locked-out candidate try again (logged with the actor)."""
-    _require_editor(actor)
+    authorize(actor, "plan.change", ticket)
     ticket = Ticket.objects.select_for_update().select_related("session__plan").get(pk=ticket.pk)
     old = {"failed_logins": ticket.failed_logins, "locked_until": ticket.locked_until.isoformat() if ticket.locked_until else None}
     ticket.failed_logins, ticket.locked_until = 0, None
@@ -192,7 +188,7 @@ def _people_for(plan: SamplingPlan, selection: DrawSelection) -> list[Person]:
 def tickets_issue(*, actor, session: ExamSession, selections: list[DrawSelection]) -> list[IssuedTicket]:
     """Give every sampled person of the selections a ticket for the session; the access codes
     are returned once for the printed notices (考核通知书)."""
-    _require_editor(actor)
+    authorize(actor, "plan.change", session)
     plan = SamplingPlan.objects.select_for_update().get(pk=session.plan_id)
     from .attempts import PaperFactory
 
@@ -249,7 +245,7 @@ def _reprint_allowed(session: ExamSession, now: datetime) -> None:
 @transaction.atomic
 def ticket_reissue(*, actor, ticket: Ticket) -> IssuedTicket:
     """A new access code for one ticket; the old one stops working at once."""
-    _require_editor(actor)
+    authorize(actor, "plan.change", ticket)
     ticket = Ticket.objects.select_for_update().select_related("session__plan", "person__unit").get(pk=ticket.pk)
     now = timezone.now()
     _reprint_allowed(ticket.session, now)
@@ -266,7 +262,7 @@ def unit_notices_reprint(*, actor, session: ExamSession, unit: ProductionUnit) -
     """Reprint a unit's notice for a session (a printer jam, a lost sheet): every live ticket of
     the unit gets a new access code, the old ones stop working at once, and the new notice says
     that it replaces the earlier one."""
-    _require_editor(actor)
+    authorize(actor, "plan.change", session)
     now = timezone.now()
     session = ExamSession.objects.select_related("plan").get(pk=session.pk)
     _reprint_allowed(session, now)
@@ -415,7 +411,7 @@ def examiners_draw(*, actor, session: ExamSession, count: int = MIN_EXAMINERS) -
     `plan.examiner_pool_multiple` times `count`, and the plan allows it, the city's other counties'
     staff join the pool (recused the same way). The frame is stored and hashed on the session
     before the draw, and the draw is made from that very file, so the public can re-run it."""
-    _require_editor(actor)
+    authorize(actor, "plan.change", session)
     session = ExamSession.objects.select_for_update(of=("self",)).select_related("plan__jurisdiction").get(pk=session.pk)
     if count < MIN_EXAMINERS:
         raise ValidationError(_("At least two examiners per session."))

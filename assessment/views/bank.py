@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from supervision.authorization import requires
 from supervision.imports.table import ImportFileError
 from supervision.views.register import file_response
 
@@ -20,6 +21,7 @@ from ..services.bank import question_set_status
 MAX_BANK_FILE_BYTES = 2 * 1024 * 1024
 
 
+@requires("bank.change", hidden=True)
 def question_status_view(request, pk: int, status: str):
     question = get_object_or_404(Question, pk=pk)
     if status not in QuestionStatus.values:
@@ -40,21 +42,19 @@ def question_status_view(request, pk: int, status: str):
     return redirect("questions:inspect", question.pk)
 
 
+@requires("assessment.read")
 def questions_export_view(request, file_format: str):
     if file_format not in ("xlsx", "csv"):
         raise Http404
-    if not request.user.has_perm("assessment.view_question"):
-        raise PermissionDenied
     queryset = Question.objects.order_by("pk")
     if status := request.GET.get("status"):
         queryset = queryset.filter(status=status)
     return file_response(questions_export(queryset=queryset, file_format=file_format), f"题库_{date.today():%Y%m%d}.{file_format}", file_format)
 
 
+@requires("bank.change")
 def questions_import_view(request):
     """Upload → preview (every row's error, or what will change) → confirm; all or nothing."""
-    if not request.user.has_perm("assessment.add_question"):
-        raise PermissionDenied
     context = {}
     if request.method == "POST":
         upload: UploadedFile | None = request.FILES.get("file")
@@ -105,10 +105,9 @@ def _int(value, default=0) -> int:
         return default
 
 
+@requires("assessment.read")
 def blueprint_check_view(request):
     """The feasibility block for the blueprint form as it stands (not yet saved)."""
-    if not request.user.has_perm("assessment.view_blueprint"):
-        raise PermissionDenied
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     data = request.POST

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from wagtail.log_actions import log
 
-from supervision.scoping import get_in_scope_or_404, user_can_edit
+from supervision.authorization import authorize, may, requires
+from supervision.scoping import get_in_scope_or_404
 from supervision.views import run_action
 
 from .. import verify_draw
@@ -39,6 +40,7 @@ def _post_only(request):
     return None
 
 
+@requires("plan.change")
 def plan_action_view(request, pk: int, action: str):
     plan = _plan(request, pk)
     if action not in ACTIONS:
@@ -51,6 +53,7 @@ def plan_action_view(request, pk: int, action: str):
     return redirect("plans:inspect", plan.pk)
 
 
+@requires("assessment.read")
 @never_cache
 def plan_presentation_view(request, pk: int):
     """The big-screen view of the public draw: the frame's hash, the seed typed in, the result."""
@@ -75,6 +78,7 @@ def plan_presentation_view(request, pk: int):
     }, status=400 if error else 200)
 
 
+@requires("assessment.read")
 def frame_download_view(request, pk: int):
     plan = _plan(request, pk)
     if not hasattr(plan, "frame"):
@@ -84,12 +88,14 @@ def frame_download_view(request, pk: int):
     return response
 
 
+@requires("assessment.read")
 def verify_script_view(request):
     response = HttpResponse(Path(verify_draw.__file__).read_bytes(), content_type="text/x-python; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
     return response
 
 
+@requires("plan.change")
 def selection_withdraw_view(request, pk: int, selection_pk: int):
     plan = _plan(request, pk)
     if response := _post_only(request):
@@ -115,10 +121,12 @@ def _session_form_view(request, pk: int, create, success: str):
     return redirect("plans:inspect", plan.pk)
 
 
+@requires("plan.change")
 def session_create_view(request, pk: int):
     return _session_form_view(request, pk, sessions.session_create, _("Session created."))
 
 
+@requires("plan.change")
 def resit_session_create_view(request, pk: int):
     """补考: a re-exam session of a closed round, for the persons who have not passed."""
     return _session_form_view(request, pk, resits.resit_session_create, _("Re-exam session created. Issue its tickets to print the notices."))
@@ -128,6 +136,7 @@ def _session(request, plan, session_pk) -> ExamSession:
     return get_in_scope_or_404(ExamSession.objects.all(), user=request.user, pk=session_pk, plan=plan)
 
 
+@requires("plan.change")
 def session_tickets_view(request, pk: int, session_pk: int):
     """Issue tickets to every sampled person not yet holding one; the notices with their access
     codes are then a page of their own (GET), which can be reloaded and printed again."""
@@ -148,6 +157,7 @@ def session_tickets_view(request, pk: int, session_pk: int):
     return redirect("plans:notice_print", plan.pk, session.pk, issued[0].ticket.notice_prints.latest("created_at").pk)
 
 
+@requires("plan.change")
 def ticket_reissue_view(request, pk: int, ticket_pk: int):
     plan = _plan(request, pk)
     if response := _post_only(request):
@@ -159,6 +169,7 @@ def ticket_reissue_view(request, pk: int, ticket_pk: int):
     return redirect("plans:notice_print", plan.pk, ticket.session_id, issued.ticket.notice_prints.latest("created_at").pk)
 
 
+@requires("plan.change")
 def unit_reprint_view(request, pk: int, session_pk: int, unit_pk: int):
     """Reprint one unit's notice: new access codes, the old ones refused from now on."""
     plan = _plan(request, pk)
@@ -184,6 +195,7 @@ def _notices_page(request, plan, session, lines, *, notice=None):
     })
 
 
+@requires("plan.change")
 @never_cache
 def notice_print_view(request, pk: int, session_pk: int, notice_pk: int):
     """One printing's notices, as a page that can be reloaded until the session ends."""
@@ -191,19 +203,18 @@ def notice_print_view(request, pk: int, session_pk: int, notice_pk: int):
 
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)
-    if not user_can_edit(request.user):
-        raise PermissionDenied
+    authorize(request.user, "plan.change", plan)
     notice = get_in_scope_or_404(NoticePrint.objects.all(), user=request.user, pk=notice_pk, session=session)
     return _notices_page(request, plan, session, sessions.notice_lines(session, notice=notice), notice=notice)
 
 
+@requires("plan.change")
 @never_cache
 def session_notices_view(request, pk: int, session_pk: int):
     """Every live notice of the session again, with the codes that currently work."""
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)
-    if not user_can_edit(request.user):
-        raise PermissionDenied
+    authorize(request.user, "plan.change", plan)
     lines = sessions.notice_lines(session)
     log(instance=plan, action="assessment.notices_print", user=request.user, data={"session": session.pk, "tickets": len(lines)})
     return _notices_page(request, plan, session, lines)
@@ -219,6 +230,7 @@ def _group_by_unit(issued):
     return list(notices.values())
 
 
+@requires("plan.change")
 def session_examiners_view(request, pk: int, session_pk: int):
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)
@@ -228,6 +240,7 @@ def session_examiners_view(request, pk: int, session_pk: int):
     return redirect("plans:inspect", plan.pk)
 
 
+@requires("assessment.read")
 def session_examiner_frame_view(request, pk: int, session_pk: int):
     """The session's examiner frame, the file its examiner draw was made from."""
     plan = _plan(request, pk)
@@ -239,6 +252,7 @@ def session_examiner_frame_view(request, pk: int, session_pk: int):
     return response
 
 
+@requires("assessment.read")
 def session_roster_view(request, pk: int, session_pk: int):
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)
@@ -246,7 +260,7 @@ def session_roster_view(request, pk: int, session_pk: int):
     assignments = session.assignments.select_related("staff__user", "staff__jurisdiction")
     return render(request, "assessment/session_roster.html", {
         "plan": plan, "session": session, "tickets": tickets, "assignments": assignments,
-        "can_reprint": user_can_edit(request.user) and timezone.now() < session.ends_at,
+        "can_reprint": may(request.user, "plan.change", plan) and timezone.now() < session.ends_at,
     })
 
 
@@ -275,6 +289,7 @@ def _board_rows(session):
     return rows, counts
 
 
+@requires("assessment.read")
 @never_cache
 def session_board_view(request, pk: int, session_pk: int):
     """The live board of a session; the page refreshes its table without reloading."""
@@ -285,6 +300,7 @@ def session_board_view(request, pk: int, session_pk: int):
     return render(request, template, {"plan": plan, "session": session, "rows": rows, "counts": counts, "ended": timezone.now() >= session.ends_at})
 
 
+@requires("plan.change")
 def ticket_action_view(request, pk: int, ticket_pk: int, action: str):
     """Examiners' actions on one candidate: start on site, extend time, mark absent, grant a re-sit."""
     from ..services import attempts as attempt_service
@@ -304,7 +320,7 @@ def ticket_action_view(request, pk: int, ticket_pk: int, action: str):
     if action not in actions:
         raise Http404
     func, message = actions[action]
-    if action == "start" and not request.user.has_perm("assessment.change_samplingplan"):
+    if action == "start" and not may(request.user, "plan.change", plan):
         messages.error(request, _("You are not allowed to do this."))
     else:
         run_action(request, func, message)
@@ -318,6 +334,7 @@ def _minutes(request) -> int:
         return 0
 
 
+@requires("assessment.read")
 def plan_results_view(request, pk: int):
     """The round's results in the console: rates with intervals, the county test, item analysis."""
     from ..charts import pass_rate_chart, score_chart
@@ -336,6 +353,7 @@ def plan_results_view(request, pk: int):
     })
 
 
+@requires("plan.change")
 def plan_close_view(request, pk: int):
     plan = _plan(request, pk)
     if response := _post_only(request):
@@ -344,6 +362,7 @@ def plan_close_view(request, pk: int):
     return redirect("plans:inspect", plan.pk)
 
 
+@requires("order.change")
 def plan_orders_view(request, pk: int):
     """Art. 15: orders to rectify for every unit of the closed round that did not pass, previewed first."""
     from django.urls import reverse

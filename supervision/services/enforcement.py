@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,11 +29,10 @@ from ..models import (
     PenaltyDecision,
     ProductionUnit,
     RectificationOrder,
-    StaffRole,
 )
 from ..order_states import OPEN, transition_target
+from ..authorization import authorize
 from ..files import upload_checked
-from ..scoping import scope_queryset, staff_profile_of, user_can_edit
 from .documents import document_number_next
 from .system import system_actor
 
@@ -52,20 +51,6 @@ ART_17 = "《工业产品生产单位落实质量安全主体责任监督管理�
 # The warning is given by the summary procedure (行政处罚法 Art. 51: a warning to a legal person may
 # be decided on the spot where the facts are clear and the basis is in law), by the issuing officer.
 WARNING_WITH_ORDER = {OrderSource.REGISTER: True, OrderSource.ASSESSMENT: True}
-
-
-def _check_editor(actor, unit: ProductionUnit) -> None:
-    if actor is None:
-        return
-    if not user_can_edit(actor) or not scope_queryset(ProductionUnit.objects.filter(pk=unit.pk), user=actor).exists():
-        raise PermissionDenied(_("You are not allowed to do this."))
-
-
-def _check_approver(actor, unit: ProductionUnit) -> None:
-    profile = staff_profile_of(actor)
-    if profile is None or profile.role not in (StaffRole.APPROVER, StaffRole.ADMIN):
-        raise PermissionDenied(_("Only an approver decides penalties."))
-    _check_editor(actor, unit)
 
 
 def _locked(order: RectificationOrder) -> RectificationOrder:
@@ -87,7 +72,7 @@ def order_issue(
     source_label: str = "", requires_resit: bool = False, deadline_days: int = DEFAULT_DEADLINE_DAYS, today: date | None = None,
 ) -> RectificationOrder:
     """责令改正, with the Art. 17 warning where `WARNING_WITH_ORDER` says so, in one step."""
-    _check_editor(actor, unit)
+    authorize(actor, "order.change", unit)
     if not 1 <= deadline_days <= 365:
         raise ValidationError(_("The deadline is 1 to 365 days after issue."))
     open_order = RectificationOrder.objects.filter(unit=unit, source_kind=source_kind, source_id=source_id, status__in=OPEN).first()
@@ -202,7 +187,7 @@ def orders_issue_for_findings(*, actor, units, deadline_days: int = DEFAULT_DEAD
 
 @transaction.atomic
 def evidence_submit(*, actor, order: RectificationOrder, file, description: str) -> OrderEvidence:
-    _check_editor(actor, order.unit)
+    authorize(actor, "order.change", order.unit)
     order = _locked(order)
     transition_target("evidence", order.status)
     upload_checked(file)  # by content: an evil.html named .pdf is refused
@@ -215,7 +200,7 @@ def evidence_submit(*, actor, order: RectificationOrder, file, description: str)
 def order_verify(*, actor, order: RectificationOrder) -> RectificationOrder:
     """Close an order as rectified. An order from a failed exam closes only once the re-exam is
     passed (Art. 15 ¶1: 未通过考核的人员不得担任相应岗位)."""
-    _check_editor(actor, order.unit)
+    authorize(actor, "order.change", order.unit)
     order = _locked(order)
     if not order.evidence.exists():
         raise ValidationError(_("Record the unit's evidence of rectification first."))
@@ -229,7 +214,7 @@ def order_verify(*, actor, order: RectificationOrder) -> RectificationOrder:
 @transaction.atomic
 def order_reject_evidence(*, actor, order: RectificationOrder, reason: str, deadline_days: int, today: date | None = None) -> RectificationOrder:
     """The evidence does not show the correction: back to issued with the reason and a new deadline."""
-    _check_editor(actor, order.unit)
+    authorize(actor, "order.change", order.unit)
     order = _locked(order)
     transition_target("reject", order.status)
     if not reason.strip():
@@ -245,7 +230,7 @@ def order_reject_evidence(*, actor, order: RectificationOrder, reason: str, dead
 @transaction.atomic
 def order_refuse(*, actor, order: RectificationOrder, note: str) -> RectificationOrder:
     """The unit refused to correct (拒不改正): the facts of the refusal are recorded with it."""
-    _check_editor(actor, order.unit)
+    authorize(actor, "order.change", order.unit)
     order = _locked(order)
     transition_target("refuse", order.status)
     if not note.strip():
@@ -290,7 +275,7 @@ def order_record_rejected_advice(*, actor, order: RectificationOrder, note: str,
     """Art. 16 ¶4: the head rejected the director's or officer's advice without good reason; they
     are deemed to have done their duty and are not penalised. Art. 16 ¶3: it also weighs on the
     unit's fault and the amount of any fine, so it is printed in the notice and the decision."""
-    _check_editor(actor, order.unit)
+    authorize(actor, "order.change", order.unit)
     if not note.strip():
         raise ValidationError(_("Record what was advised and how it was rejected."))
     order = _locked(order)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from ..imports.table import ImportFileError, check_upload
 from ..models import ImportJob, ImportKind, ImportStatus
-from ..scoping import user_can_edit, user_jurisdiction
+from ..authorization import authorize
+from ..scoping import user_jurisdiction
 from .register import register_import_file
 
 # Files up to this size are checked within the request; larger ones by the task worker.
@@ -19,13 +20,8 @@ INLINE_BYTES = 200 * 1024
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 
 
-def _check_may_import(actor) -> None:
-    if not (user_can_edit(actor) and actor.has_perm("supervision.add_productionunit")):
-        raise PermissionDenied(_("You are not allowed to import the register."))
-
-
 def import_job_create(*, actor, kind: str, filename: str, data: bytes, complete_staff: bool = False) -> ImportJob:
-    _check_may_import(actor)
+    authorize(actor, "register.import")
     jurisdiction = user_jurisdiction(actor)
     if jurisdiction is None:
         raise PermissionDenied(_("Your account is not linked to a jurisdiction yet. Please ask an administrator."))
@@ -42,7 +38,7 @@ def import_job_create(*, actor, kind: str, filename: str, data: bytes, complete_
 
 def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     """Start writing a checked job. A second click, or a second tab, finds it already started."""
-    _check_may_import(actor)
+    authorize(actor, "register.import")
     started = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
         status=ImportStatus.APPLYING, confirmed_by=actor, processed_rows=0,
     )

@@ -40,7 +40,8 @@ from ..models import (
 from ..order_states import FINABLE
 from ..workdays import working_days_after
 from .documents import document_number_next
-from .enforcement import ART_17, _check_approver, _check_editor
+from ..authorization import authorize
+from .enforcement import ART_17
 
 # 行政处罚法 Art. 57 ¶1: after the investigation (and the unit's statement, Art. 45 ¶1: 当事人提出的
 # 事实、理由或者证据成立的，行政机关应当采纳), the head decides; the basis of each ground for no penalty.
@@ -117,7 +118,7 @@ def notice_draft(*, order: RectificationOrder, fine_yuan: int, facts: str, circu
 @transaction.atomic
 def notice_issue(*, actor, order: RectificationOrder, fine_yuan: int, facts: str, circumstances: str = "", today: date | None = None) -> PenaltyNotice:
     """行政处罚法 Art. 44: the prior notice of the intended fine, with the unit's rights."""
-    _check_approver(actor, order.unit)
+    authorize(actor, "penalty.decide", order.unit)
     order = RectificationOrder.objects.select_for_update(of=("self",)).select_related("unit__county").get(pk=order.pk)
     notice_check(order=order, fine_yuan=fine_yuan, today=today)
     notice = notice_draft(order=order, fine_yuan=fine_yuan, facts=facts, circumstances=circumstances, today=today)
@@ -134,7 +135,7 @@ def notice_issue(*, actor, order: RectificationOrder, fine_yuan: int, facts: str
 @transaction.atomic
 def statement_record(*, actor, notice: PenaltyNotice, text: str, received_on: date, hearing_requested: bool = False) -> PenaltyStatement:
     """行政处罚法 Art. 45: the authority hears the unit's statement and defence and records it."""
-    _check_editor(actor, notice.unit)
+    authorize(actor, "order.change", notice.unit)
     if not text.strip():
         raise ValidationError(_("Record what the unit stated."))
     if received_on < notice.notified_on:
@@ -154,7 +155,7 @@ def statement_record(*, actor, notice: PenaltyNotice, text: str, received_on: da
 def waiver_record(*, actor, notice: PenaltyNotice, note: str, received_on: date) -> PenaltyNotice:
     """The unit waived its rights to state, defend and be heard, in writing: the decision may then
     come before the period ends."""
-    _check_editor(actor, notice.unit)
+    authorize(actor, "order.change", notice.unit)
     if not note.strip():
         raise ValidationError(_("Record the unit's written waiver (who signed it, and when)."))
     if received_on < notice.notified_on:
@@ -168,7 +169,7 @@ def waiver_record(*, actor, notice: PenaltyNotice, note: str, received_on: date)
 @transaction.atomic
 def hearing_record(*, actor, notice: PenaltyNotice, held_on: date, note: str) -> PenaltyNotice:
     """行政处罚法 Art. 64: the hearing the unit asked for, and its record."""
-    _check_approver(actor, notice.unit)
+    authorize(actor, "penalty.decide", notice.unit)
     if not notice.hearing_requested:
         raise ValidationError(_("The unit has not asked for a hearing."))
     if not note.strip():
@@ -229,7 +230,7 @@ def _save_decision(decision: PenaltyDecision) -> PenaltyDecision:
 @transaction.atomic
 def fine_decide(*, actor, order: RectificationOrder, fine_yuan: int, facts: str = "", today: date | None = None) -> PenaltyDecision:
     """Order 75 Art. 17: refusing to correct is fined 5,000 to 50,000 yuan, once, after the notice."""
-    _check_approver(actor, order.unit)
+    authorize(actor, "penalty.decide", order.unit)
     order = RectificationOrder.objects.select_for_update(of=("self",)).select_related("unit__county").get(pk=order.pk)
     notice = fine_check(order=order, fine_yuan=fine_yuan, today=today)
     decision = fine_draft(order=order, notice=notice, fine_yuan=fine_yuan, facts=facts, today=today)
@@ -272,7 +273,7 @@ def no_penalty_draft(*, order: RectificationOrder, notice: PenaltyNotice, ground
 def no_penalty_decide(*, actor, order: RectificationOrder, ground: str, reasons: str, today: date | None = None) -> PenaltyDecision:
     """行政处罚法 Art. 57 ¶1(2), (3): the prior notice's fine is not imposed (不予行政处罚决定书).
     The order itself keeps its state: whether the unit has corrected is the order's own question."""
-    _check_approver(actor, order.unit)
+    authorize(actor, "penalty.decide", order.unit)
     order = RectificationOrder.objects.select_for_update(of=("self",)).select_related("unit__county").get(pk=order.pk)
     notice = no_penalty_check(order=order, ground=ground, reasons=reasons)
     decision = no_penalty_draft(order=order, notice=notice, ground=ground, reasons=reasons, today=today)
@@ -301,7 +302,7 @@ def correction_check(*, decision: PenaltyDecision, fine_yuan: int | None, reason
 def decision_correct(*, actor, decision: PenaltyDecision, reason: str, fine_yuan: int | None = None, facts: str = "", today: date | None = None) -> PenaltyDecision:
     """A correction replaces a decision: the old one is marked superseded and linked from the
     new one, so there is still exactly one fine on the order (行政处罚法 Art. 29)."""
-    _check_approver(actor, decision.unit)
+    authorize(actor, "penalty.decide", decision.unit)
     decision = PenaltyDecision.objects.select_for_update(of=("self",)).select_related("unit__county", "order", "notice").get(pk=decision.pk)
     correction_check(decision=decision, fine_yuan=fine_yuan, reason=reason)
     today = today or timezone.localdate()
@@ -324,7 +325,7 @@ def decision_correct(*, actor, decision: PenaltyDecision, reason: str, fine_yuan
 
 @transaction.atomic
 def decision_set_status(*, actor, decision: PenaltyDecision, status: str) -> PenaltyDecision:
-    _check_editor(actor, decision.unit)
+    authorize(actor, "order.change", decision.unit)
     if status not in DecisionStatus.values:
         raise ValidationError(_("Unknown status."))
     old = decision.status

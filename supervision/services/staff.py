@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..models import Jurisdiction, StaffProfile
 from ..roles import ROLE_GROUP_NAMES, bureau_group_name, bureaus_sync, is_bureau_group_name, roles_sync
-from ..scoping import scope_queryset, user_can_edit
+from ..authorization import authorize
 
 User = get_user_model()
-
-
-def _check_actor_may_manage(*, actor, jurisdiction: Jurisdiction) -> None:
-    if actor is None:  # the command line and seed_demo act as the system
-        return
-    if not user_can_edit(actor) or not actor.has_perm("supervision.change_staffprofile"):
-        raise PermissionDenied(_("You are not allowed to manage staff."))
-    if not scope_queryset(Jurisdiction.objects.filter(pk=jurisdiction.pk), user=actor).exists():
-        raise PermissionDenied(_("You can only manage staff within your own jurisdiction."))
 
 
 def staff_role_assign(*, user, role: str) -> None:
@@ -51,7 +42,7 @@ def staff_create(
     enforcement_cert_no: str = "",
     can_examine: bool = False,
 ) -> StaffProfile:
-    _check_actor_may_manage(actor=actor, jurisdiction=jurisdiction)
+    authorize(actor, "staff.manage", jurisdiction)
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("The username “%(name)s” is already taken.") % {"name": username}})
     # Chinese names are one string, family name first; Django joins first + last with a space.
@@ -78,8 +69,8 @@ def staff_update(
     enforcement_cert_no: str,
     can_examine: bool,
 ) -> StaffProfile:
-    _check_actor_may_manage(actor=actor, jurisdiction=profile.jurisdiction)
-    _check_actor_may_manage(actor=actor, jurisdiction=jurisdiction)
+    authorize(actor, "staff.manage", profile.jurisdiction)
+    authorize(actor, "staff.manage", jurisdiction)
     before = {
         "role": profile.role, "jurisdiction": profile.jurisdiction.code,
         "enforcement_cert_no": profile.enforcement_cert_no, "can_examine": profile.can_examine,

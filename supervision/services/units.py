@@ -11,7 +11,7 @@ from wagtail.log_actions import log
 from ..models import Person, ProductionUnit
 from ..personal_data import id_number_decrypt
 from ..rules import director_required_for, size_class_for
-from ..scoping import staff_profile_of, user_can_edit
+from ..authorization import authorize, may
 
 
 def unit_derive(*, unit: ProductionUnit) -> None:
@@ -30,8 +30,7 @@ def _auditable(instance) -> dict:
 @transaction.atomic
 def unit_save(*, actor, unit: ProductionUnit, before: dict | None = None) -> ProductionUnit:
     """Save a unit edited in the console (its form already applied), deriving its classes."""
-    if not user_can_edit(actor):
-        raise PermissionDenied
+    authorize(actor, "register.change", unit if unit.pk else None)
     created = unit.pk is None
     unit_derive(unit=unit)
     unit.save()
@@ -42,8 +41,7 @@ def unit_save(*, actor, unit: ProductionUnit, before: dict | None = None) -> Pro
 
 @transaction.atomic
 def person_save(*, actor, person: Person, before: dict | None = None) -> Person:
-    if not user_can_edit(actor):
-        raise PermissionDenied
+    authorize(actor, "register.change", person if person.pk else None)
     person.save()
     log(instance=person, action="wagtail.edit", user=actor, data={"before": before or {}, "after": _auditable(person)})
     return person
@@ -51,8 +49,7 @@ def person_save(*, actor, person: Person, before: dict | None = None) -> Person:
 
 def person_may_reveal(*, actor, person: Person) -> bool:
     """Only staff of the unit's own county see a whole ID number (PIPL Art. 28: minimum necessary)."""
-    profile = staff_profile_of(actor)
-    return profile is not None and profile.jurisdiction_id == person.unit.county_id and user_can_edit(actor)
+    return may(actor, "person.reveal_id", person)
 
 
 @transaction.atomic

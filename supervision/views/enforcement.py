@@ -1,15 +1,16 @@
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import DecisionKind, PenaltyDecision, PenaltyNotice, Person, ProductionUnit, RectificationOrder, StaffRole
-from ..scoping import get_in_scope_or_404, scope_queryset, staff_profile_of, user_can_edit
+from ..authorization import authorize, may, requires
+from ..models import DecisionKind, PenaltyDecision, PenaltyNotice, Person, ProductionUnit, RectificationOrder
+from ..scoping import get_in_scope_or_404, scope_queryset
 from ..services import enforcement as svc
 from ..services import penalties
 from . import run_action
@@ -26,11 +27,7 @@ def _date(data, name: str) -> date:
     return date.fromisoformat(data.get(name, "").strip())
 
 
-def _is_approver(user) -> bool:
-    profile = staff_profile_of(user)
-    return user.is_superuser or (profile is not None and profile.role in (StaffRole.APPROVER, StaffRole.ADMIN))
-
-
+@requires("order.change")
 def order_action_view(request, pk: int, action: str):
     order = get_in_scope_or_404(RectificationOrder.objects.select_related("unit__county"), user=request.user, pk=pk)
     if request.method != "POST":
@@ -66,8 +63,7 @@ def orders_issue_preview(request, *, title: str, back_url: str, drafts, issue, d
     """GET: every order that would be issued (unit, facts, basis, deadline, the Art. 17 warning with
     it), the first one as it will print, and the matters that already have an open order. POST: the
     orders, issued all or nothing (the form asks first). `drafts()` lists them, `issue(days)` issues."""
-    if not user_can_edit(request.user):
-        raise PermissionDenied
+    authorize(request.user, "order.change")
     data = request.POST if request.method == "POST" else request.GET
     try:
         days = _deadline_days(data, default_days)
@@ -100,6 +96,7 @@ def orders_issue_preview(request, *, title: str, back_url: str, drafts, issue, d
     })
 
 
+@requires("order.change")
 def orders_for_findings_view(request):
     """Orders for the register's findings (no director where Art. 5 requires one, no officer)."""
     units = scope_queryset(ProductionUnit.objects.all(), user=request.user)
@@ -114,17 +111,20 @@ def _document_context(order, **extra) -> dict:
     return {"order": order, "bureau": penalties.legal_settings_of(order), "surcharge_percent": LATE_SURCHARGE_PERCENT_PER_DAY, **extra}
 
 
+@requires("console.read")
 def order_print_view(request, pk: int):
     order = get_in_scope_or_404(RectificationOrder.objects.select_related("unit__county", "issued_by__staff_profile"), user=request.user, pk=pk)
     warning = order.decisions.filter(kind=DecisionKind.WARNING, superseded=False).first()
     return render(request, "supervision/print_order.html", _document_context(order, warning=warning))
 
 
+@requires("console.read")
 def notice_print_view(request, pk: int):
     notice = get_in_scope_or_404(PenaltyNotice.objects.select_related("unit__county", "order"), user=request.user, pk=pk)
     return render(request, "supervision/print_notice.html", _document_context(notice.order, notice=notice))
 
 
+@requires("console.read")
 def decision_print_view(request, pk: int):
     decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit__county", "order", "notice", "decided_by", "supersedes"), user=request.user, pk=pk)
     template = {DecisionKind.WARNING: "supervision/print_warning.html", DecisionKind.NO_PENALTY: "supervision/print_no_penalty.html"}.get(
@@ -150,12 +150,13 @@ def _preview(request, *, order, title: str, document: str, check, draft, confirm
     document_object = draft() if not problems else None
     return render(request, "supervision/penalty_preview.html", _document_context(order, **{
         "page_title": title, "header_title": title, "document": document, "problems": problems, "draft": document_object, "confirm": confirm,
-        "submit": submit, "fields": fields, "may_decide": _is_approver(request.user) and not problems,
+        "submit": submit, "fields": fields, "may_decide": may(request.user, "penalty.decide", order) and not problems,
         "notice": document_object if document == "notice" else getattr(document_object, "notice", None),
         "decision": None if document == "notice" else document_object,
     }))
 
 
+@requires("console.read")
 def notice_preview_view(request, pk: int):
     """The prior notice (行政处罚告知书, 行政处罚法 Art. 44), previewed and then sent."""
     order = get_in_scope_or_404(RectificationOrder.objects.select_related("unit__county"), user=request.user, pk=pk)
@@ -177,6 +178,7 @@ def notice_preview_view(request, pk: int):
     )
 
 
+@requires("console.read")
 def fine_preview_view(request, pk: int):
     """The fine decision (行政处罚决定书, 行政处罚法 Art. 59), previewed and then decided."""
     order = get_in_scope_or_404(RectificationOrder.objects.select_related("unit__county"), user=request.user, pk=pk)
@@ -198,6 +200,7 @@ def fine_preview_view(request, pk: int):
     )
 
 
+@requires("console.read")
 def no_penalty_preview_view(request, pk: int):
     """The decision not to impose the notified fine (不予行政处罚决定书, 行政处罚法 Art. 57 ¶1(2), (3)),
     previewed and then decided: where the unit's statement or the review shows no penalty is due."""
@@ -220,6 +223,7 @@ def no_penalty_preview_view(request, pk: int):
     )
 
 
+@requires("console.read")
 def correction_preview_view(request, pk: int):
     """A correction replaces a decision (the old one is marked superseded): previewed, then decided."""
     decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit__county", "order", "notice"), user=request.user, pk=pk)
@@ -248,6 +252,7 @@ def correction_preview_view(request, pk: int):
     )
 
 
+@requires("order.change")
 def decision_status_view(request, pk: int):
     decision = get_in_scope_or_404(PenaltyDecision.objects.select_related("unit", "order"), user=request.user, pk=pk)
     if request.method != "POST":
@@ -256,6 +261,7 @@ def decision_status_view(request, pk: int):
     return redirect("penalties:print", decision.pk)
 
 
+@requires("console.read")
 def evidence_file_view(request, pk: int):
     """An evidence file, only to staff whose jurisdiction holds the unit (404 otherwise), typed by
     its content: images and PDFs inline, everything else as an attachment; never as HTML."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .. import console
+from ..authorization import may, requires
 from ..exports import register_template
 from ..files import checked_file_response
 from ..imports.result import ImportResult
@@ -76,11 +77,12 @@ class ImportJobView(console.ScopedInspectView):
         if result is not None:
             context["error_page"] = Paginator(result.errors, ERRORS_PER_PAGE).get_page(self.request.GET.get("page"))
         context["can_confirm"] = (
-            job.status == ImportStatus.READY and self.request.user.has_perm("supervision.add_importjob")
+            job.status == ImportStatus.READY and may(self.request.user, "register.import")
         )
         return context
 
 
+@requires("register.import")
 def import_confirm_view(request, pk: int):
     # Scope first: another county's job is a 404 whatever the method.
     job = get_in_scope_or_404(ImportJob.objects.all(), user=request.user, pk=pk)
@@ -99,6 +101,7 @@ def import_confirm_view(request, pk: int):
     return redirect(reverse("imports:inspect", args=[job.pk]))
 
 
+@requires("console.read")
 def import_file_view(request, pk: int):
     """The uploaded file of an import, while it is kept (until the job is done or failed), only to
     staff whose jurisdiction holds the job (404 otherwise). It lives in the database, not under
@@ -112,6 +115,7 @@ def import_file_view(request, pk: int):
     return checked_file_response(io.BytesIO(data), filename_stem=f"import-{job.kind}-{job.pk}", inline_allowed=False)
 
 
+@requires("console.read")
 def import_template_view(request, kind: str, file_format: str):
     if kind not in ("units", "personnel") or file_format not in ("xlsx", "csv"):
         raise Http404

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from ..authorization import requires
 from ..exports import units_export
 from ..filters import UnitFilterSet
 from ..models import Person, ProductionUnit
@@ -27,12 +28,11 @@ def file_response(data: bytes, filename: str, file_format: str) -> HttpResponse:
     return response
 
 
+@requires("console.read")
 def units_export_view(request, file_format: str):
     """The register as the user sees it (their subtree, their filters and search), as a file."""
     if file_format not in CONTENT_TYPES:
         raise Http404
-    if not request.user.has_perm("supervision.view_productionunit"):
-        raise PermissionDenied
     queryset = units_with_findings(scope_queryset(ProductionUnit.objects.all(), user=request.user))
     filters = UnitFilterSet(request.GET, queryset=queryset, request=request)
     if filters.is_valid():
@@ -45,6 +45,7 @@ def units_export_view(request, file_format: str):
     return file_response(data, f"生产单位_{date.today():%Y%m%d}.{file_format}", file_format)
 
 
+@requires("console.read")
 @never_cache
 def person_reveal_view(request, pk: int):
     # Scope first: another county's person is a 404 whatever the method.

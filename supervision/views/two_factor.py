@@ -10,7 +10,6 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,8 +23,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.two_factor import has_device, two_factor_required
 
-from ..models import StaffProfile, StaffRole
-from ..scoping import scope_queryset, staff_profile_of
+from ..authorization import requires
+from ..models import StaffProfile
+from ..scoping import scope_queryset
 from ..services.two_factor import two_factor_enrol, two_factor_reset
 SESSION_RECOVERY = "two_factor_recovery_codes"
 
@@ -96,14 +96,12 @@ def verify_view(request):
     return render(request, "supervision/two_factor_verify.html", {"error": error, "next": _next(request)}, status=400 if error else 200)
 
 
+@requires("two_factor.reset")
 def reset_view(request, pk: int):
     """A bureau admin (or a platform admin) clears a colleague's lost authenticator, logged; the
     colleague enrols again at the next login."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    actor = staff_profile_of(request.user)
-    if not request.user.is_superuser and (actor is None or actor.role != StaffRole.ADMIN):
-        raise PermissionDenied
     target = get_object_or_404(scope_queryset(StaffProfile.objects.select_related("user"), user=request.user), pk=pk)
     two_factor_reset(actor=request.user, target=target)
     messages.success(request, _("Two-factor authentication of %(name)s was reset: they set it up again at their next login.") % {"name": target.display_name})

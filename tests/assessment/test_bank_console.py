@@ -118,7 +118,8 @@ def test_blueprint_check_answers_for_unsaved_form_data(staff, bank, client_for, 
         "cells-0-area": str(area.pk), "cells-0-type": "judge", "cells-0-count": "4",
         "cells-1-area": str(area.pk), "cells-1-type": "multi", "cells-1-count": "99",
     }
-    with django_assert_max_num_queries(12):
+    # 13: the authorization decision reads the user's staff profile (role and bureau) once.
+    with django_assert_max_num_queries(13):
         response = client.post(reverse("blueprints:check"), data)
     page = response.content.decode()
     assert response.status_code == 200

@@ -304,17 +304,18 @@ def test_round_results_query_count_does_not_grow_with_the_tickets(staff, tree):
     small, small_issued = _drawn_plan(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=6, sample=3)
     big, big_issued = _drawn_plan(county=tree.county_b, operator=staff.operator_b, approver=approver_b, units=30, sample=18)
     assert 3 <= len(small_issued) <= 8 and len(big_issued) >= 20  # about 5 against 20 or more
-    for issued in (small_issued, big_issued):  # some decided, some pending, one absent
+    operators = {small.pk: staff.operator_a, big.pk: staff.operator_b}  # each plan's own bureau acts on it
+    for plan, issued in ((small, small_issued), (big, big_issued)):  # some decided, some pending, one absent
         sit(issued[0].ticket, right=True)
         sit(issued[1].ticket, right=False)
-        attempt_service.ticket_mark_absent(actor=staff.operator_a, ticket=Ticket.objects.get(pk=issued[2].ticket.pk))
+        attempt_service.ticket_mark_absent(actor=operators[plan.pk], ticket=Ticket.objects.get(pk=issued[2].ticket.pk))
     # A replacement with people in each, so that untested people (no ticket yet) are read too.
     from supervision.models import Person
 
     for plan in (small, big):
         draw = plan.draws.get()
         while True:
-            replacement = sampling.draw_extend(actor=staff.operator_a, draw=draw, reason="企业停产",
+            replacement = sampling.draw_extend(actor=operators[plan.pk], draw=draw, reason="企业停产",
                                                withdraw=draw.selections.filter(withdrawn_reason="").order_by("-position").first())
             if Person.objects.filter(unit_id=replacement.unit_id, left_on__isnull=True, role__in=plan.roles).exists():
                 break

@@ -5,7 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from supervision.models import Jurisdiction, StaffProfile
-from supervision.scoping import get_in_scope_or_404, scope_queryset, user_can_edit
+from supervision.authorization import may
+from supervision.scoping import get_in_scope_or_404, scope_queryset
 from tests.factories import make_staff
 
 
@@ -58,7 +59,7 @@ def test_out_of_scope_object_is_404(staff, tree):
 
 
 def test_only_overseers_are_read_only(staff):
-    assert user_can_edit(staff.operator_a)
-    assert user_can_edit(staff.approver_a)
-    assert user_can_edit(staff.admin_a)
-    assert not user_can_edit(staff.overseer)
+    assert may(staff.operator_a, "console.edit")
+    assert may(staff.approver_a, "console.edit")
+    assert may(staff.admin_a, "console.edit")
+    assert not may(staff.overseer, "console.edit")

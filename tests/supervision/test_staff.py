@@ -4,7 +4,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from supervision.models import StaffProfile
-from supervision.roles import ROLE_GROUP_NAMES, ROLE_PERMISSIONS
+from supervision.roles import ROLE_GROUP_NAMES, role_permissions
 from supervision.services.staff import staff_create, staff_update
 from tests.factories import make_staff
 
@@ -13,7 +13,7 @@ from tests.factories import make_staff
 def test_every_role_permission_exists():
     from django.contrib.auth.models import Permission
 
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in role_permissions().items():
         for name in names:
             app_label, codename = name.split(".")
             assert Permission.objects.filter(content_type__app_label=app_label, codename=codename).exists(), name

@@ -7,13 +7,14 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
+        # Imported here, not at the top: models cannot be imported before the app registry is ready.
         from supervision.history import register_history_provider
         from supervision.models import StaffRole
+        from supervision.roles import extend_role_permissions
 
-        from .services.results import unit_assessment_history
+        from .selectors.results import unit_assessment_history
 
         register_history_provider(unit_assessment_history)
-        from supervision.roles import extend_role_permissions
 
         read = [
             "assessment.view_question", "assessment.view_blueprint", "assessment.view_knowledgearea",

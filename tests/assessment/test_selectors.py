@@ -13,19 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment import selectors
-from assessment.models import QuestionVersion, SamplingPlan, Ticket
+from assessment.models import SamplingPlan, Ticket
 from assessment.services import attempts as attempt_service
 from assessment.services import sampling
-from tests.factories import open_session_with_tickets
-
-
-def sit(ticket: Ticket, *, right: bool) -> None:
-    """The candidate sits and submits: every answer right, or nothing answered."""
-    attempt = attempt_service.attempt_start(ticket=Ticket.objects.get(pk=ticket.pk))
-    if right:
-        answers = {p: attempt_service.to_shown_letters(i, QuestionVersion.objects.get(pk=i["v"]).answer) for p, i in enumerate(attempt.paper)}
-        attempt_service.attempt_save_answers(attempt=attempt, answers=answers)
-    attempt_service.attempt_submit(attempt=attempt)
+from tests.factories import open_session_with_tickets, sit
 
 
 def a_round(staff, county, *, batch: int, plan_options=None, units: int = 6):

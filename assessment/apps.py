@@ -7,13 +7,12 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
+        # Imported here, not at the top: models cannot be imported before the app registry is ready.
+        from supervision.authorization import register_rules
         from supervision.history import register_history_provider
 
-        from .services.results import unit_assessment_history
+        from .authorization import RULES
+        from .selectors.results import unit_assessment_history
 
         register_history_provider(unit_assessment_history)
-        from supervision.authorization import register_rules
-
-        from .authorization import RULES
-
         register_rules(RULES)

@@ -1,9 +1,19 @@
 """Demo data for the assessment side: the starter question bank (the default blueprints come
 with the migrations)."""
 
+from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from supervision.demo import DEMO_COUNTY
+from supervision.models import Jurisdiction
+
+from .models import ExamSession, SamplingPlan, Ticket
 from .questions_io import questions_import_file
+from .services import sampling
+from .services.sessions import examiners_draw, session_create, ticket_reissue, tickets_issue
 
 STARTER_BANK = Path(__file__).resolve().parent / "data" / "starter_questions.csv"
 
@@ -23,18 +33,6 @@ def seed_plan() -> list[tuple[str, str, str, str]]:
     """A demo plan of 余杭区, approved, frozen, drawn, with a session open now and its tickets.
     Returns (ticket number, access code, person, unit) for a few tickets: the codes are reissued
     on every run, since only their hashes are kept."""
-    from datetime import timedelta
-
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from supervision.demo import DEMO_COUNTY
-    from supervision.models import Jurisdiction
-
-    from .models import ExamSession, SamplingPlan, Ticket
-    from .services import sampling
-    from .services.sessions import examiners_draw, session_create, ticket_reissue, tickets_issue
-
     User = get_user_model()
     operator = User.objects.get(username="yuhang-operator")
     approver = User.objects.get(username="yuhang-approver")

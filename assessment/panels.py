@@ -5,7 +5,9 @@ from wagtail.admin.ui.components import Component
 
 from supervision.scoping import scope_queryset
 
+from .charts import pass_rate_chart
 from .models import PlanStatus, SamplingPlan
+from .selectors import rounds_people_rates
 
 TREND_ROUNDS = 6
 
@@ -19,17 +21,15 @@ class RoundsPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        from .charts import pass_rate_chart
-        from .services.results import round_results
-
         plans = list(scope_queryset(SamplingPlan.objects.select_related("jurisdiction"), user=self.request.user).order_by("-year", "-batch", "-pk")[:10])
         finished = [p for p in plans if p.status in (PlanStatus.DRAWN, PlanStatus.CLOSED)][:TREND_ROUNDS]
+        # One query for every round's rate, whatever their number. A round with no submitted
+        # attempt has no rate: it is left off, not drawn as 0 %.
+        by_plan = rounds_people_rates(plans=finished)
         rates = []
         for plan in reversed(finished):
-            outcome = round_results(plan)
-            # A round with no submitted attempt has no rate: it is left off, not drawn as 0 %.
-            if outcome.has_results and outcome.overall_people.total:
-                rate = outcome.overall_people
+            rate = by_plan.get(plan.pk)
+            if rate is not None and rate.total:
                 rate.label = f"{plan.year}-{plan.batch} {plan.jurisdiction.name}"
                 rates.append(rate)
         chart = pass_rate_chart(rates, _("Pass rate of assessed people by round, with 95 percent intervals")) if rates else None

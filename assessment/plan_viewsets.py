@@ -11,9 +11,10 @@ from supervision import console
 from supervision.authorization import may
 from supervision.scoping import staff_profile_of
 
+from . import selectors
 from .models import ConflictDeclaration, PlanStatus, SamplingPlan
 from .plan_forms import ConflictDeclarationForm, SamplingPlanForm, SessionForm
-from .services import resits, sampling
+from .services import sampling
 from .views import plans as plan_views
 
 
@@ -57,22 +58,22 @@ class PlanInspectView(console.ScopedInspectView):
         if frame is not None:
             strata, population = frame.strata, frame.size
         else:
-            elements = sampling.plan_population(plan)
+            elements = selectors.plan_population(plan=plan)
             strata = {}
             for element in elements:
                 strata[element.stratum] = strata.get(element.stratum, 0) + 1
             population = len(elements)
-        draws = list(plan.draws.select_related("drawn_by").order_by("drawn_at"))
+        draws = selectors.plan_draws(plan=plan)
         current = next((d for d in reversed(draws) if d.current), None)
         context.update({
             "plan": plan, "frame": frame, "population": population, "strata": strata,
             "sizes": sampling.plan_sizes(plan, strata) if population else {},
             "recommended": [(m, sampling.recommended_sample_size(population=population, margin=m / 100)) for m in (5, 10)] if population else [],
             "draws": draws, "current_draw": current,
-            "selections": list(current.selections.select_related("unit", "person").order_by("position")) if current else [],
+            "selections": selectors.draw_selections(draw=current),
             "sessions": plan.sessions.prefetch_related("tickets__person__unit", "assignments__staff__user").order_by("starts_at"),
             "session_form": SessionForm(),
-            "resit_candidates": resits.resit_candidates(plan) if plan.status == PlanStatus.CLOSED else [],
+            "resit_candidates": selectors.resit_candidates(plan=plan) if plan.status == PlanStatus.CLOSED else [],
             "is_editor": may(self.request.user, "plan.change", plan),
             "can_approve": may(self.request.user, "plan.approve", plan),
             "can_return": may(self.request.user, "plan.return", plan),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from supervision.exports import dataset_bytes, neutralise
 from supervision.imports.cells import split_list
 from supervision.imports.result import Column, ImportResult, PlannedChange, RowError, column_positions
-from supervision.imports.table import Table, cell_text
+from supervision.imports.table import Table, cell_text, read_table
 from supervision.models import ProductCategory
 
 from .models import KnowledgeArea, Question, QuestionStatus
@@ -143,6 +143,4 @@ def questions_export(*, queryset, file_format: str) -> bytes:
 
 def questions_import_file(*, data: bytes, filename: str, actor, dry_run: bool) -> ImportResult:
     """Read a bank spreadsheet and import it; `ImportFileError` for a file that cannot be read."""
-    from supervision.imports.table import read_table
-
     return questions_import(table=read_table(data=data, filename=filename), actor=actor, dry_run=dry_run, filename=filename)

@@ -40,7 +40,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from assessment.services.results import item_analysis
+    from assessment.selectors import item_analysis
 
     rng = np.random.default_rng(1)
     ability = rng.normal(size=(args.attempts, 1))

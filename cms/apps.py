@@ -6,6 +6,8 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Publishing")
 
+    # The imports below are inside functions for the app registry, not for a cycle: apps.py loads
+    # before any model, and these modules import models.
     def ready(self):
         # Wagtail's chooser widgets write inline scripts, which our CSP refuses: see cms/csp.py.
         from .csp import install

@@ -11,6 +11,8 @@ import json
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from wagtail.admin.widgets import BaseChooser
+from wagtail.admin.widgets.workflows import AdminTaskChooser
 
 # The constructors static/js/wagtail-csp.js agrees to call (it refuses any other name).
 CHOOSER_CONSTRUCTORS = {"Chooser", "PageChooser", "ImageChooser", "DocumentChooser", "SnippetChooser"}
@@ -18,9 +20,6 @@ CHOOSER_CONSTRUCTORS = {"Chooser", "PageChooser", "ImageChooser", "DocumentChoos
 
 def chooser_init(widget, id_, name, value_data):
     """The <template data-zl-init> for this chooser, or None when its inline script is not a known call."""
-    from wagtail.admin.widgets import BaseChooser
-    from wagtail.admin.widgets.workflows import AdminTaskChooser
-
     render_js_init = type(widget).render_js_init
     if render_js_init is BaseChooser.render_js_init and widget.js_constructor in CHOOSER_CONSTRUCTORS:
         options = widget.get_js_init_options(id_, name, value_data)
@@ -32,8 +31,6 @@ def chooser_init(widget, id_, name, value_data):
 
 
 def install():
-    from wagtail.admin.widgets import BaseChooser
-
     wagtail_render = BaseChooser.render
     if getattr(wagtail_render, "zl_csp", False):
         return

@@ -1,10 +1,24 @@
 """The public site's demo content: the two regulations, a notice, the results index."""
 
-from datetime import date
+import random
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from assessment.models import QuestionVersion, SamplingPlan, Ticket
+from assessment.services import attempts, sampling
+from assessment.services.results import rectification_orders_issue
+from assessment.services.sessions import session_create, tickets_issue
+from supervision.demo import DEMO_COUNTY
+from supervision.models import Jurisdiction, RectificationOrder
+from supervision.services import penalties
+from supervision.services.enforcement import orders_mark_overdue
+
 from .models import HomePage, NoticePage, RegulationPage
-from .services import bureau_page_ensure, home_page_ensure, results_index_ensure
+from .services import bureau_page_ensure, home_page_ensure, results_index_ensure, results_publish
 
 REGULATIONS = [
     ("order-75", "工业产品生产单位落实质量安全主体责任监督管理规定", "国家市场监督管理总局令第75号", "order-75.txt"),
@@ -22,9 +36,6 @@ def seed_site() -> None:
             page = home.add_child(instance=RegulationPage(title=title, slug=slug, document_number=number, body=text))
             page.save_revision().publish()
     if not NoticePage.objects.filter(slug="exam-notice").exists():
-        from supervision.demo import DEMO_COUNTY
-        from supervision.models import Jurisdiction
-
         bureau = bureau_page_ensure(Jurisdiction.objects.get(code=DEMO_COUNTY))  # "我局": the demo county's notice
         page = bureau.add_child(instance=NoticePage(
             title="关于开展2026年度质量安全管理人员监督抽查考核的通知", slug="exam-notice", date=date(2026, 11, 1),
@@ -40,23 +51,6 @@ def seed_past_round() -> None:
     """A finished round of 2025, so journeys 4-6 can be walked on the demo: attempts graded, the
     round closed, its results published and approved, orders issued, one overdue with a warning
     and a fine. Built through the real services; skipped if it exists."""
-    import random
-    from datetime import timedelta
-
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from assessment.models import QuestionVersion, SamplingPlan, Ticket
-    from assessment.services import attempts, sampling
-    from assessment.services.results import rectification_orders_issue
-    from assessment.services.sessions import session_create, tickets_issue
-    from supervision.demo import DEMO_COUNTY
-    from supervision.models import Jurisdiction, RectificationOrder
-    from supervision.services import penalties
-    from supervision.services.enforcement import orders_mark_overdue
-
-    from .services import results_publish
-
     if SamplingPlan.objects.filter(title=PAST_PLAN_TITLE).exists():
         return
     User = get_user_model()
@@ -113,11 +107,6 @@ def seed_past_round() -> None:
 def _backdate_story(order, days: dict, *, warning_on, fine_on) -> None:
     """The demo's story happened over weeks; its log entries were written in one second. Give
     each step the day it tells (09:00 local, in the order written), so the history reads true."""
-    from datetime import datetime, time
-
-    from django.utils import timezone
-    from wagtail.models import ModelLogEntry
-
     for entry in ModelLogEntry.objects.filter(object_id=str(order.pk), content_type__model="rectificationorder").order_by("pk"):
         day = days.get(entry.action)
         if entry.action == "supervision.penalty_decide":

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -6,6 +8,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import AbstractGroupApprovalTask, Page, PagePermissionTester
+
+from assessment import verify_draw
+from supervision.scoping import user_jurisdiction
+
+from .selectors import published_units_search
 
 
 class HomePage(Page):
@@ -37,14 +44,17 @@ class ResultsIndexPage(Page):
     class Meta:
         verbose_name = _("results index")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import published_rounds, search_published_units
+    def published_rounds(self) -> list["ResultsPage"]:
+        """Every bureau's published rounds on the index's site (they live in the bureaus' subtrees)."""
+        return list(ResultsPage.objects.descendant_of(self.get_parent()).live().public().order_by("-first_published_at"))
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         query = request.GET.get("q", "").strip()[:60]
-        context["rounds"] = published_rounds(self)
+        rounds = self.published_rounds()
+        context["rounds"] = rounds
         context["query"] = query
-        context["hits"] = search_published_units(self, query) if query else []
+        context["hits"] = published_units_search(rounds=rounds, query=query) if query else []
         return context
 
 
@@ -61,8 +71,6 @@ def page_bureau_jurisdiction(page):
 def page_in_scope_of(page, user) -> bool:
     """A bureau's page belongs to its staff (and the bureaus above); the platform's own pages to
     platform admins."""
-    from supervision.scoping import user_jurisdiction
-
     if user.is_superuser:
         return True
     bureau = page_bureau_jurisdiction(page)
@@ -128,12 +136,16 @@ class BureauPage(BureauOwnedPage):
     class Meta:
         verbose_name = _("bureau page")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import bureau_notices, bureau_rounds
+    def published_rounds(self) -> list["ResultsPage"]:
+        return list(ResultsPage.objects.child_of(self).live().public().order_by("-first_published_at"))
 
+    def published_notices(self) -> list["NoticePage"]:
+        return list(NoticePage.objects.child_of(self).live().public().order_by("-date", "-pk"))
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["rounds"] = bureau_rounds(self)
-        context["notices"] = bureau_notices(self)
+        context["rounds"] = self.published_rounds()
+        context["notices"] = self.published_notices()
         return context
 
     def bureau_jurisdiction(self):
@@ -182,10 +194,6 @@ class ResultsPage(RoutablePageMixin, BureauOwnedPage):
 
     @path("verify-draw/")
     def verify_script(self, request):
-        from pathlib import Path
-
-        from assessment import verify_draw
-
         response = HttpResponse(Path(verify_draw.__file__).read_bytes(), content_type="text/x-python; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
         return response
@@ -237,8 +245,6 @@ class JurisdictionApprovalTask(AbstractGroupApprovalTask):
         return super().get_actions(obj, user) if self._covers(obj, user) else []
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from supervision.scoping import user_jurisdiction
-
         states = super().get_task_states_user_can_moderate(user, **kwargs)
         own = user_jurisdiction(user)
         if user.is_superuser:

@@ -1,30 +1,24 @@
-"""Reads for the public site: published rounds and a search across their snapshots."""
+"""Reads for the public site across published rounds: the search of their snapshots.
+
+A page's own children (a bureau's rounds and notices, the index's rounds) are read by the page
+(`cms/models.py`, as Wagtail pages do), which then calls this module: the dependency runs one way,
+models to selectors, so neither imports the other inside a function."""
 
 from __future__ import annotations
 
-from .models import NoticePage, ResultsPage
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for the annotations only: cms.models imports this module
+    from .models import ResultsPage
 
 
-def published_rounds(index) -> list[ResultsPage]:
-    """Every bureau's published rounds on the index's site (they live in the bureaus' subtrees)."""
-    site_root = index.get_parent()
-    return list(ResultsPage.objects.descendant_of(site_root).live().public().order_by("-first_published_at"))
-
-
-def bureau_rounds(bureau) -> list[ResultsPage]:
-    return list(ResultsPage.objects.child_of(bureau).live().public().order_by("-first_published_at"))
-
-
-def bureau_notices(bureau) -> list[NoticePage]:
-    return list(NoticePage.objects.child_of(bureau).live().public().order_by("-date", "-pk"))
-
-
-def search_published_units(index, query: str, limit: int = 100) -> list[dict]:
-    """Units of published rounds whose name or USCC contains the query (substring: Chinese has no
-    word boundaries for a full-text index to use)."""
+def published_units_search(*, rounds: Iterable[ResultsPage], query: str, limit: int = 100) -> list[dict]:
+    """Units of the published rounds whose name or USCC contains the query (substring: Chinese has
+    no word boundaries for a full-text index to use)."""
     needle = query.upper()
     hits = []
-    for page in published_rounds(index):
+    for page in rounds:
         for unit in page.snapshot.get("units", []):
             if needle in unit["name"].upper() or needle in unit["uscc"]:
                 hits.append({"page": page, "unit": unit})

@@ -1,15 +1,27 @@
 """Public-site set-up that must hold on every database: one home page, the default site on it."""
 
+import plotly.graph_objects as go
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.log_actions import log
+from wagtail.models import GroupPagePermission, Locale, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
+from assessment import selectors as assessment_selectors
 from assessment import verify_draw
+from assessment.charts import _layout, pass_rate_chart, score_chart
+from assessment.models import PlanStatus
+from supervision.models import DecisionKind, OrderSource, OrderStatus, RectificationOrder, StaffRole
+from supervision.roles import ROLE_PAGE_PERMISSIONS, bureaus_sync
+from supervision.authorization import authorize
 
-from .models import HomePage
+from .models import BureauPage, HomePage, JurisdictionApprovalTask, ResultsIndexPage, ResultsPage
 
 HOME_TITLE = gettext_lazy("Industrial product quality safety supervision: public information")
 
@@ -45,10 +57,6 @@ TASK_NAME = "本辖区审核人审核"
 def results_index_ensure():
     """The results index under the home page: every bureau's published rounds in one list with
     one search. The rounds themselves live in their bureau's subtree (`bureau_page_ensure`)."""
-    from wagtail.models import WorkflowPage
-
-    from .models import ResultsIndexPage
-
     home = home_page_ensure()
     index = ResultsIndexPage.objects.child_of(home).first()
     if index is None:
@@ -65,8 +73,6 @@ def bureau_title(jurisdiction) -> str:
 
 
 def _bureau_page_create(home, jurisdiction):
-    from .models import BureauPage
-
     page = home.add_child(instance=BureauPage(
         title=bureau_title(jurisdiction), slug=jurisdiction.code, jurisdiction=jurisdiction,
         intro=_("This bureau's published assessment results and notices."),
@@ -79,12 +85,8 @@ def _bureau_page_create(home, jurisdiction):
 def bureau_page_ensure(jurisdiction):
     """The bureau's own page (/<division code>/), where its results and notices live, created with
     its groups' page permissions and its approval workflow if it does not exist yet."""
-    from .models import BureauPage
-
     page = BureauPage.objects.filter(jurisdiction=jurisdiction).first()
     if page is None:
-        from supervision.roles import bureaus_sync
-
         page = _bureau_page_create(home_page_ensure(), jurisdiction)
         bureaus_sync()  # the groups of its bureau and the bureaus above get their permissions on it
     return page
@@ -100,14 +102,6 @@ def bureau_pages_sync(bureaus: dict) -> None:
     bureau page, the page permissions of the groups of that bureau and of the bureaus above it
     (`ROLE_PAGE_PERMISSIONS`), and nobody else's; and its approval workflow, whose task is carried
     by the approvers of that bureau and of the bureaus above it."""
-    from django.contrib.auth.models import Permission
-    from wagtail.models import GroupPagePermission
-
-    from supervision.models import StaffRole
-    from supervision.roles import ROLE_PAGE_PERMISSIONS
-
-    from .models import BureauPage
-
     home = home_page_ensure()
     pages = {page.jurisdiction_id: page for page in BureauPage.objects.select_related("jurisdiction")}
     for jurisdiction in bureaus:
@@ -134,10 +128,6 @@ def bureau_pages_sync(bureaus: dict) -> None:
 
 
 def _bureau_workflow_ensure(page, approver_groups) -> None:
-    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
-
-    from .models import JurisdictionApprovalTask
-
     code = page.jurisdiction.code
     workflow, _created = Workflow.objects.get_or_create(name=f"{WORKFLOW_NAME}·{code}", defaults={"active": True})
     link = workflow.workflow_tasks.select_related("task").first()
@@ -156,11 +146,8 @@ def _bureau_workflow_ensure(page, approver_groups) -> None:
 
 def results_snapshot(plan) -> dict:
     """What the public page shows, frozen at publication: no ID numbers, no phones, masked names."""
-    from assessment.charts import pass_rate_chart, score_chart
-    from assessment.services.results import round_results
-
-    outcome = round_results(plan)
-    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    outcome = assessment_selectors.round_results(plan=plan)
+    draw = assessment_selectors.draw_current(plan=plan)
     statuses = rectification_statuses(plan)
 
     def rate(r):
@@ -222,8 +209,6 @@ RECTIFICATION_LABELS = {"rectifying": gettext_lazy("Rectifying"), "rectified": g
 
 def rectification_statuses(plan) -> dict[int, str]:
     """Per failed unit: rectifying, rectified or penalised, from the register's orders."""
-    from supervision.models import DecisionKind, OrderSource, OrderStatus, RectificationOrder
-
     statuses = {}
     orders = RectificationOrder.objects.filter(source_kind=OrderSource.ASSESSMENT, source_id=plan.pk).prefetch_related("decisions")
     for order in orders:
@@ -237,10 +222,6 @@ def rectification_statuses(plan) -> dict[int, str]:
 
 
 def rectification_chart(statuses: dict[int, str]) -> str:
-    import plotly.graph_objects as go
-
-    from assessment.charts import _layout
-
     labels = list(RECTIFICATION_LABELS)
     fig = go.Figure(go.Bar(x=[str(RECTIFICATION_LABELS[k]) for k in labels], y=[sum(1 for v in statuses.values() if v == k) for k in labels], marker_color="#0b4f8a"))
     fig.update_yaxes(title=_("number of units"))
@@ -251,8 +232,6 @@ def rectification_chart(statuses: dict[int, str]) -> str:
 def results_rectification_refresh(*, actor, plan):
     """The public page shows each failed unit's rectification status; an update is a new revision
     of the published page (approved like the first), never a rewrite."""
-    from django.utils import timezone
-
     return results_publish(actor=actor, plan=plan, reason=_("Rectification statuses updated (%(date)s)") % {"date": f"{timezone.localdate():%Y-%m-%d}"})
 
 
@@ -261,15 +240,6 @@ def results_publish(*, actor, plan, reason: str = ""):
     """"Publish results" on a closed round: a ResultsPage draft (or, if the round is already
     published, a new revision with the reason for the correction), submitted to the approvers'
     workflow. Nothing is public until an approver approves."""
-    from django.core.exceptions import ValidationError
-    from django.utils.text import slugify
-    from wagtail.log_actions import log
-
-    from assessment.models import PlanStatus
-    from supervision.authorization import authorize
-
-    from .models import ResultsPage
-
     authorize(actor, "plan.change", plan)
     if plan.status != PlanStatus.CLOSED:
         raise ValidationError(_("Results are published once the round is closed."))

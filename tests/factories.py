@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assessment.models import QuestionVersion, Ticket
+from assessment.services import attempts as attempt_service
 from supervision.models import Jurisdiction, JurisdictionLevel, StaffProfile, StaffRole
 from supervision.services.staff import staff_create
 
@@ -110,6 +112,15 @@ def open_session_with_tickets(*, county, operator, approver, units=8, seed="9876
                              latest_start_at=latest_start)
     issued = tickets_issue(actor=operator, session=session, selections=list(draw.selections.all()))
     return session, issued
+
+
+def sit(ticket: Ticket, *, right: bool) -> None:
+    """The candidate sits and submits: every answer right, or nothing answered."""
+    attempt = attempt_service.attempt_start(ticket=Ticket.objects.get(pk=ticket.pk))
+    if right:
+        answers = {p: attempt_service.to_shown_letters(i, QuestionVersion.objects.get(pk=i["v"]).answer) for p, i in enumerate(attempt.paper)}
+        attempt_service.attempt_save_answers(attempt=attempt, answers=answers)
+    attempt_service.attempt_submit(attempt=attempt)
 
 
 def make_legal_settings(county: Jurisdiction):

@@ -130,6 +130,7 @@ def entry(action, **data):
 @pytest.mark.django_db
 def test_a_round_logs_every_step_with_its_actor(staff, tree):
     from assessment.models import Attempt, Ticket
+    from assessment import selectors
     from assessment.services import attempts, resits, sampling, sessions
     from cms.services import results_publish
     from tests.factories import open_session_with_tickets
@@ -161,7 +162,7 @@ def test_a_round_logs_every_step_with_its_actor(staff, tree):
         assert ModelLogEntry.objects.filter(action="supervision.person_assessment").exists()
         results_publish(actor=staff.operator_a, plan=plan)
         assert entry("assessment.results_publish").user == staff.operator_a
-        if resits.resit_candidates(plan):
+        if selectors.resit_candidates(plan=plan):
             now = timezone.now()
             resits.resit_session_create(actor=staff.operator_a, plan=plan, name="补考", mode="online", venue="",
                                         starts_at=now, ends_at=now + timedelta(hours=2))

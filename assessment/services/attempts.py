@@ -37,7 +37,9 @@ from ..models import (
     Ticket,
 )
 from ..models.attempts import new_save_pass_key
+from ..selectors.plans import draw_current
 from .papers import PaperAssembler
+from .results import resit_report
 
 # Answers reaching the server up to this long after the deadline still count (slow networks).
 GRACE_SECONDS = 60
@@ -189,7 +191,7 @@ def _attempt_start_checked(*, ticket: Ticket, now: datetime, examiner) -> Attemp
         blueprint, paper = ticket_blueprint(ticket), ticket.paper
     else:
         seen = frozenset(q for a in ticket.attempts.all() for q in (item["q"] for item in a.paper))
-        draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+        draw = draw_current(plan=plan)
         blueprint, paper = PaperFactory().paper(plan=plan, ticket=ticket, seed=draw.seed if draw else ticket.number, sequence=sequence, seen=seen)
     minutes = blueprint.time_limit_minutes + ticket.extra_minutes
     deadline = min(now + timedelta(minutes=minutes), ticket.session.ends_at)
@@ -398,8 +400,6 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None, by: str = F
     attempt.score, attempt.max_score, attempt.passed = grade.score, grade.max_score, grade.passed
     attempt.save(update_fields=["status", "submitted_at", "finished_by", "score", "max_score", "passed"])
     if by != FinishedBy.WITHDRAWN and (attempt.sequence > 1 or attempt.ticket.session.is_resit):
-        from .results import resit_report
-
         resit_report(attempt)
     return attempt
 

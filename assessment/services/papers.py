@@ -11,10 +11,10 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
-from ..models import Blueprint, QuestionStatus, QuestionType, QuestionVersion, RoleScope
+from ..models import Blueprint, KnowledgeArea, QuestionStatus, QuestionType, QuestionVersion, RoleScope
 
 
 @dataclass(frozen=True)
@@ -153,10 +153,6 @@ class CellCheck:
 def blueprint_check(*, role: str, cells: list[tuple[int, str, int]]) -> list[CellCheck]:
     """For each (area id, type, count), how many active general questions the role can be given.
     One query, whatever the number of cells; used by the blueprint editor as the user types."""
-    from django.db.models import Count
-
-    from ..models import KnowledgeArea
-
     area_ids = {area_id for area_id, _t, _c in cells}
     names = dict(KnowledgeArea.objects.filter(pk__in=area_ids).values_list("pk", "name"))
     available = {

@@ -18,35 +18,13 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from supervision.authorization import authorize
-from supervision.models import Person
 
-from ..models import Attempt, AttemptStatus, ExamSession, PlanStatus, SamplingPlan, Ticket
+from ..models import Attempt, ExamSession, PlanStatus, SamplingPlan, Ticket
+from ..selectors.plans import draw_current
+from ..selectors.results import resit_candidates
+from .attempts import PaperFactory
 from .papers import BlueprintInfeasible
 from .sessions import IssuedTicket, _new_code, access_code_hash, notice_print_record
-
-
-def person_outcomes(plan: SamplingPlan) -> dict[int, str]:
-    """Each person of the round (a live first-round ticket): "passed" when their latest submitted
-    sitting in the plan, first round or re-exam, passed; "failed" when it did not; "absent" when
-    they never sat. Two queries whatever the size."""
-    people = set(
-        Ticket.objects.filter(session__plan=plan, session__is_resit=False, revoked_at__isnull=True).values_list("person_id", flat=True)
-    )
-    latest: dict[int, tuple] = {}
-    for person_id, submitted_at, pk, passed in (
-        Attempt.objects.filter(ticket__session__plan=plan, ticket__revoked_at__isnull=True, status=AttemptStatus.SUBMITTED)
-        .values_list("ticket__person_id", "submitted_at", "pk", "passed")
-    ):
-        if person_id in people and (person_id not in latest or (submitted_at, pk) > latest[person_id][:2]):
-            latest[person_id] = (submitted_at, pk, passed)
-    return {pid: ("absent" if pid not in latest else "passed" if latest[pid][2] else "failed") for pid in people}
-
-
-def resit_candidates(plan: SamplingPlan) -> list[Person]:
-    """The persons who still have to pass: failed or absent, and not passed in a re-exam since."""
-    outcomes = person_outcomes(plan)
-    pending = [pid for pid, outcome in outcomes.items() if outcome != "passed"]
-    return list(Person.objects.filter(pk__in=pending).select_related("unit").order_by("unit__name", "unit_id", "role", "pk"))
 
 
 @transaction.atomic
@@ -62,7 +40,7 @@ def resit_session_create(*, actor, plan: SamplingPlan, name: str, mode: str, ven
         raise ValidationError(_("The latest start lies between the session's start and its end."))
     if ends_at <= timezone.now():
         raise ValidationError(_("A re-exam session must end in the future."))
-    if not resit_candidates(plan):
+    if not resit_candidates(plan=plan):
         raise ValidationError(_("Everyone of this round has passed: no re-exam is needed."))
     session = ExamSession.objects.create(
         plan=plan, name=name, mode=mode, venue=venue, starts_at=starts_at, ends_at=ends_at, latest_start_at=latest_start_at, is_resit=True,
@@ -75,8 +53,6 @@ def resit_session_create(*, actor, plan: SamplingPlan, name: str, mode: str, ven
 def resit_tickets_issue(*, actor, session: ExamSession) -> list[IssuedTicket]:
     """Tickets for a re-exam session: only the persons who have not passed, each with a fresh
     paper (questions seen in their earlier sittings are avoided), free of charge like the first."""
-    from .attempts import PaperFactory
-
     authorize(actor, "plan.change", session)
     plan = SamplingPlan.objects.select_for_update().get(pk=session.plan_id)
     session = ExamSession.objects.get(pk=session.pk)
@@ -84,9 +60,9 @@ def resit_tickets_issue(*, actor, session: ExamSession) -> list[IssuedTicket]:
         raise ValidationError(_("This is not a re-exam session."))
     if session.ends_at <= timezone.now():
         raise ValidationError(_("The session has ended; its notices can no longer be printed."))
-    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    draw = draw_current(plan=plan)
     holding = set(Ticket.objects.filter(session=session).values_list("person_id", flat=True))
-    candidates = [p for p in resit_candidates(plan) if p.pk not in holding]
+    candidates = [p for p in resit_candidates(plan=plan) if p.pk not in holding]
     first_tickets = {
         t.person_id: t for t in Ticket.objects.filter(session__plan=plan, session__is_resit=False, person__in=candidates, revoked_at__isnull=True)
     }

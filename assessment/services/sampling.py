@@ -8,22 +8,23 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from supervision.authorization import authorize
-from supervision.models import Person, ProductionUnit, Qualification, QualificationKind, UnitStatus
+from supervision.models import Person, ProductionUnit
 
 from .. import verify_draw
-from ..models import Draw, DrawSelection, Frame, PlanStatus, SamplingMethod, SamplingPlan, SamplingUnit, Stratification
+from ..models import Attempt, AttemptStatus, Draw, DrawSelection, FinishedBy, Frame, PlanStatus, SamplingMethod, SamplingPlan, SamplingUnit, Ticket
+from ..selectors.plans import Element, draw_current, plan_population
+from .attempts import attempt_submit, attempts_finalize_expired, save_passes_revoke, sessions_mark_absent
+from .results import people_assessment_report
 
 MIN_SEED_DIGITS = 20
 Z_95 = 1.959963984540054
@@ -75,61 +76,6 @@ def neyman_spread(pass_rate: float | None) -> float:
     """A stratum's spread S_h = sqrt(p(1-p)) from its pass rate in the previous round (0.5 unknown)."""
     p = 0.5 if pass_rate is None else pass_rate
     return math.sqrt(p * (1 - p))
-
-
-# --- the population ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Element:
-    id: str
-    stratum: str
-    unit_id: int
-    person_id: int | None = None
-
-
-def plan_population(plan: SamplingPlan) -> list[Element]:
-    """The eligible elements now, per the plan's rule (Order 75 Art. 2 and 5 set who is concerned)."""
-    units = ProductionUnit.objects.filter(
-        county__path__startswith=plan.jurisdiction.path, status=UnitStatus.ACTIVE,
-    ).select_related("county")
-    counties = list(plan.counties.values_list("pk", flat=True))
-    if counties:
-        units = units.filter(county__in=counties)
-    if plan.size_classes:
-        units = units.filter(size_class__in=plan.size_classes)
-    categories = list(plan.categories.values_list("pk", flat=True))
-    if categories:
-        units = units.filter(categories__in=categories).distinct()
-    kinds = Q(pk__in=[])
-    if plan.include_licence:
-        kinds |= Exists(Qualification.objects.filter(unit=OuterRef("pk"), kind=QualificationKind.LICENCE))
-    if plan.include_ccc:
-        kinds |= Exists(Qualification.objects.filter(unit=OuterRef("pk"), kind=QualificationKind.CCC))
-    if plan.include_standard:
-        kinds |= Q(mandatory_standard=True)
-    units = units.filter(kinds)
-    first_category = {}
-    if plan.stratify_by == Stratification.CATEGORY:
-        Through = ProductionUnit.categories.through
-        for unit_id, name in Through.objects.filter(productionunit__in=units).order_by("productcategory__name").values_list("productionunit_id", "productcategory__name"):
-            first_category.setdefault(unit_id, name)
-
-    def stratum_of(unit) -> str:
-        if plan.method != SamplingMethod.STRATIFIED:
-            return ""
-        if plan.stratify_by == Stratification.COUNTY:
-            return unit.county.code
-        if plan.stratify_by == Stratification.SIZE:
-            return unit.size_class
-        return first_category.get(unit.pk, "")
-
-    unit_list = list(units.only("pk", "uscc", "size_class", "county__code"))
-    if plan.sampling_unit == SamplingUnit.UNIT:
-        return [Element(u.uscc, stratum_of(u), u.pk) for u in unit_list]
-    by_unit = {u.pk: u for u in unit_list}
-    people = Person.objects.filter(unit__in=by_unit, left_on__isnull=True, role__in=plan.roles).values_list("pk", "unit_id")
-    return [Element(f"{by_unit[unit_id].uscc}-{pk}", stratum_of(by_unit[unit_id]), unit_id, pk) for pk, unit_id in people]
 
 
 def plan_sizes(plan: SamplingPlan, strata: dict[str, int], spreads: dict[str, float] | None = None) -> dict[str, int]:
@@ -197,7 +143,7 @@ def frame_freeze(*, actor, plan: SamplingPlan) -> Frame:
     plan = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.APPROVED:
         raise ValidationError(_("The frame can be frozen only once, after the plan is approved."))
-    elements = plan_population(plan)
+    elements = plan_population(plan=plan)
     if not elements:
         raise ValidationError(_("No unit or person meets the plan's population rule; nothing to draw from."))
     text = verify_draw.frame_csv([(e.id, e.stratum) for e in elements])
@@ -243,7 +189,7 @@ def draw_perform(*, actor, plan: SamplingPlan, seed: str, reason: str = "", spre
     A plan already drawn is drawn again only with a reason, as a new draw beside the old one."""
     authorize(actor, "plan.change", plan)
     plan = SamplingPlan.objects.select_for_update(of=("self",)).select_related("frame").get(pk=plan.pk)
-    previous = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    previous = draw_current(plan=plan)
     if plan.status == PlanStatus.DRAWN:
         if not reason.strip():
             raise ValidationError(_("This plan has been drawn. A re-draw needs a reason, and is shown beside the first."))
@@ -314,9 +260,6 @@ def draw_extend(*, actor, draw: Draw, withdraw: DrawSelection, reason: str) -> D
 def tickets_revoke(*, selection: DrawSelection, reason: str, now=None) -> list[str]:
     """A withdrawn selection's tickets stop working at once: they log in no more, count in no
     result, and an attempt already started is closed as it stood (kept, marked WITHDRAWN)."""
-    from ..models import Attempt, AttemptStatus, FinishedBy, Ticket
-    from .attempts import attempt_submit, save_passes_revoke
-
     now = now or timezone.now()
     tickets = list(Ticket.objects.select_for_update().filter(selection=selection, revoked_at__isnull=True))
     for ticket in tickets:
@@ -341,8 +284,6 @@ def draw_verify(draw: Draw) -> bool:
 def plan_close(*, actor, plan: SamplingPlan) -> SamplingPlan:
     """Close a round once its sessions have ended: open attempts are submitted at their
     deadlines and absent candidates marked, so the results are final."""
-    from .attempts import attempts_finalize_expired, sessions_mark_absent
-
     authorize(actor, "plan.change", plan)
     plan = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAWN:
@@ -355,17 +296,5 @@ def plan_close(*, actor, plan: SamplingPlan) -> SamplingPlan:
     plan.status = PlanStatus.CLOSED
     plan.save(update_fields=["status"])
     log(instance=plan, action="assessment.plan_close", user=actor, data={})
-    people_assessment_report(plan)
+    people_assessment_report(plan=plan)
     return plan
-
-
-def people_assessment_report(plan: SamplingPlan, outcomes: dict[int, str] | None = None) -> None:
-    """Tell the register who of the round has passed (Art. 15 ¶1): at the close, and again after
-    each re-exam (with the outcomes the caller already has). Through supervision's service; the
-    register never reads assessment tables."""
-    from supervision.services.register import person_assessment_record
-
-    from .resits import person_outcomes
-
-    outcomes = person_outcomes(plan) if outcomes is None else outcomes
-    person_assessment_record(outcomes={pid: outcome == "passed" for pid, outcome in outcomes.items()}, label=plan.title)

@@ -21,7 +21,7 @@ from wagtail.log_actions import log
 
 from supervision.authorization import authorize
 from supervision.models import Jurisdiction, JurisdictionLevel, Person, ProductionUnit, StaffProfile
-from supervision.personal_data import text_decrypt, text_encrypt
+from supervision.personal_data import text_encrypt
 from supervision.scoping import staff_profile_of
 from supervision.services.system import system_actor
 
@@ -39,6 +39,9 @@ from ..models import (
     SamplingUnit,
     Ticket,
 )
+from ..selectors.plans import draw_current
+from ..selectors.sessions import ticket_locked
+from .attempts import PaperFactory
 from .papers import BlueprintInfeasible
 
 MIN_EXAMINERS = 2
@@ -140,7 +143,7 @@ def ticket_login(*, number: str, code: str, address: str, now: datetime | None =
     if _address_locked(address, now):
         raise LoginRefused(_("Too many wrong access codes from this network. Try again in 15 minutes, or ask the examiners."))
     ticket = Ticket.objects.select_related("session", "person").filter(number=number).first()
-    if ticket is not None and ticket_locked(ticket, now):
+    if ticket is not None and ticket_locked(ticket=ticket, now=now):
         raise LoginRefused(_("This ticket is locked after too many wrong access codes. Ask the examiners to unlock it, or try again in 15 minutes."))
     if not _code_matches(ticket, number, code):
         _address_failure_record(address, now)
@@ -168,10 +171,6 @@ def ticket_unlock(*, actor, ticket: Ticket) -> Ticket:
     return ticket
 
 
-def ticket_locked(ticket: Ticket, now: datetime | None = None) -> bool:
-    return ticket.locked_until is not None and ticket.locked_until > (now or timezone.now())
-
-
 @dataclass(frozen=True)
 class IssuedTicket:
     ticket: Ticket
@@ -190,10 +189,8 @@ def tickets_issue(*, actor, session: ExamSession, selections: list[DrawSelection
     are returned once for the printed notices (考核通知书)."""
     authorize(actor, "plan.change", session)
     plan = SamplingPlan.objects.select_for_update().get(pk=session.plan_id)
-    from .attempts import PaperFactory
-
     papers = PaperFactory()
-    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    draw = draw_current(plan=plan)
     issued: list[IssuedTicket] = []
     sequence = Ticket.objects.filter(session__plan=plan).count()
     already = set(Ticket.objects.filter(session__plan=plan).values_list("person_id", flat=True))
@@ -289,39 +286,6 @@ def notice_print_record(*, actor, session: ExamSession, issued: list[IssuedTicke
     )
     notice.tickets.set([item.ticket for item in issued])
     return notice
-
-
-@dataclass(frozen=True)
-class NoticeLine:
-    ticket: Ticket
-    access_code: str | None  # None: no printable code kept (issued before codes were kept, or erased)
-    replaces_earlier: bool
-    printed_at: datetime | None
-
-
-def notice_lines(session: ExamSession, *, notice: NoticePrint | None = None, now: datetime | None = None) -> list[NoticeLine]:
-    """The codes to print: those of one printing, or (notice=None) every live ticket of the session
-    with its latest code. Codes are never shown once the session has ended."""
-    now = now or timezone.now()
-    prints = [notice] if notice is not None else list(session.notice_prints.order_by("created_at", "pk"))
-    latest: dict[int, tuple[str, NoticePrint]] = {}
-    if now < session.ends_at:
-        for item in prints:
-            if not item.codes_encrypted:
-                continue
-            for ticket_pk, code in json.loads(text_decrypt(item.codes_encrypted)).items():
-                latest[int(ticket_pk)] = (code, item)
-    tickets = Ticket.objects.filter(session=session, revoked_at__isnull=True).select_related("person__unit").order_by("person__unit__name", "person__unit_id", "number")
-    if notice is not None:
-        tickets = tickets.filter(pk__in=notice.tickets.values("pk"))
-    lines = []
-    for ticket in tickets:
-        code, item = latest.get(ticket.pk, (None, None))
-        # A code printed earlier is stale if the ticket got a new one since (its issued_at moved on).
-        if item is not None and notice is not None and ticket.issued_at > item.created_at:
-            code = None
-        lines.append(NoticeLine(ticket, code, bool(item and item.replaces_earlier), item.created_at if item else None))
-    return lines
 
 
 def notice_codes_erase(now: datetime | None = None) -> int:
@@ -420,7 +384,7 @@ def examiners_draw(*, actor, session: ExamSession, count: int = MIN_EXAMINERS) -
     if not session.tickets.exists():
         raise ValidationError(_("Issue the session's tickets first: recusal depends on its units."))
     plan = session.plan
-    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
+    draw = draw_current(plan=plan)
     operator = staff_profile_of(actor)
     exclude_pk = operator.pk if operator else None
     own = _examiner_candidates(plan, pool=ExaminerPool.OWN, exclude_pk=exclude_pk)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,11 +17,15 @@ from wagtail.log_actions import log
 from supervision.authorization import authorize, may, requires
 from supervision.scoping import get_in_scope_or_404
 from supervision.views import run_action
+from supervision.views.enforcement import orders_issue_preview
 
-from .. import verify_draw
-from ..models import DrawSelection, ExamSession, PlanStatus, SamplingPlan, Ticket
+from .. import selectors, verify_draw
+from ..charts import pass_rate_chart, score_chart
+from ..models import DrawSelection, ExamSession, NoticePrint, PlanStatus, SamplingPlan, Ticket
 from ..plan_forms import SessionForm
+from ..services import attempts as attempt_service
 from ..services import resits, sampling, sessions
+from ..services.results import rectification_order_drafts, rectification_orders_issue
 
 ACTIONS = {
     "submit": lambda actor, plan, data: sampling.plan_submit(actor=actor, plan=plan),
@@ -70,8 +75,8 @@ def plan_presentation_view(request, pk: int):
         else:
             return redirect("plans:presentation", plan.pk)
         plan.refresh_from_db()
-    draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
-    selections = list(draw.selections.select_related("unit", "unit__county").order_by("position")) if draw else []
+    draw = selectors.draw_current(plan=plan)
+    selections = selectors.draw_selections(draw=draw)
     return render(request, "assessment/plan_presentation.html", {
         "plan": plan, "frame": plan.frame, "draw": draw, "selections": selections, "error": error,
         "seed_value": request.POST.get("seed", "") if error else "",
@@ -147,8 +152,7 @@ def session_tickets_view(request, pk: int, session_pk: int):
     if session.is_resit:
         issued = run_action(request, lambda: resits.resit_tickets_issue(actor=request.user, session=session), _("Re-exam tickets issued."))
     else:
-        draw = plan.draws.filter(replaced_by__isnull=True).order_by("-drawn_at").first()
-        selections = list(draw.selections.filter(withdrawn_reason="").select_related("draw")) if draw else []
+        selections = selectors.draw_selections(draw=selectors.draw_current(plan=plan), active_only=True)
         issued = run_action(request, lambda: sessions.tickets_issue(actor=request.user, session=session, selections=selections), _("Tickets issued."))
     if not issued:
         if issued == []:
@@ -199,13 +203,11 @@ def _notices_page(request, plan, session, lines, *, notice=None):
 @never_cache
 def notice_print_view(request, pk: int, session_pk: int, notice_pk: int):
     """One printing's notices, as a page that can be reloaded until the session ends."""
-    from ..models import NoticePrint
-
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)
     authorize(request.user, "plan.change", plan)
     notice = get_in_scope_or_404(NoticePrint.objects.all(), user=request.user, pk=notice_pk, session=session)
-    return _notices_page(request, plan, session, sessions.notice_lines(session, notice=notice), notice=notice)
+    return _notices_page(request, plan, session, selectors.notice_lines(session=session, notice=notice), notice=notice)
 
 
 @requires("plan.change")
@@ -215,7 +217,7 @@ def session_notices_view(request, pk: int, session_pk: int):
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)
     authorize(request.user, "plan.change", plan)
-    lines = sessions.notice_lines(session)
+    lines = selectors.notice_lines(session=session)
     log(instance=plan, action="assessment.notices_print", user=request.user, data={"session": session.pk, "tickets": len(lines)})
     return _notices_page(request, plan, session, lines)
 
@@ -256,37 +258,11 @@ def session_examiner_frame_view(request, pk: int, session_pk: int):
 def session_roster_view(request, pk: int, session_pk: int):
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)
-    tickets = session.tickets.filter(revoked_at__isnull=True).select_related("person__unit").order_by("number")
-    assignments = session.assignments.select_related("staff__user", "staff__jurisdiction")
+    tickets, assignments = selectors.session_roster(session=session)
     return render(request, "assessment/session_roster.html", {
         "plan": plan, "session": session, "tickets": tickets, "assignments": assignments,
         "can_reprint": may(request.user, "plan.change", plan) and timezone.now() < session.ends_at,
     })
-
-
-def _board_rows(session):
-    from ..models import AttemptStatus
-
-    now = timezone.now()
-    rows = []
-    counts = {"waiting": 0, "in_progress": 0, "submitted": 0, "absent": 0, "revoked": 0}
-    tickets = session.tickets.select_related("person__unit").prefetch_related("attempts").order_by("number")
-    for ticket in tickets:
-        attempts = sorted(ticket.attempts.all(), key=lambda a: a.sequence)
-        latest = attempts[-1] if attempts else None
-        if ticket.revoked_at:
-            state = "revoked"
-        elif ticket.absent_marked_at and latest is None:
-            state = "absent"
-        elif latest is None:
-            state = "waiting"
-        elif latest.status == AttemptStatus.IN_PROGRESS:
-            state = "in_progress"
-        else:
-            state = "submitted"
-        counts[state] += 1
-        rows.append({"ticket": ticket, "attempt": latest, "state": state, "locked": sessions.ticket_locked(ticket, now)})
-    return rows, counts
 
 
 @requires("assessment.read")
@@ -295,7 +271,7 @@ def session_board_view(request, pk: int, session_pk: int):
     """The live board of a session; the page refreshes its table without reloading."""
     plan = _plan(request, pk)
     session = _session(request, plan, session_pk)
-    rows, counts = _board_rows(session)
+    rows, counts = selectors.session_board_rows(session=session)
     template = "assessment/includes/session_board.html" if request.GET.get("fragment") else "assessment/session_board.html"
     return render(request, template, {"plan": plan, "session": session, "rows": rows, "counts": counts, "ended": timezone.now() >= session.ends_at})
 
@@ -303,8 +279,6 @@ def session_board_view(request, pk: int, session_pk: int):
 @requires("plan.change")
 def ticket_action_view(request, pk: int, ticket_pk: int, action: str):
     """Examiners' actions on one candidate: start on site, extend time, mark absent, grant a re-sit."""
-    from ..services import attempts as attempt_service
-
     plan = _plan(request, pk)
     ticket = get_in_scope_or_404(Ticket.objects.select_related("session__plan", "person"), user=request.user, pk=ticket_pk, session__plan=plan)
     if response := _post_only(request):
@@ -337,12 +311,9 @@ def _minutes(request) -> int:
 @requires("assessment.read")
 def plan_results_view(request, pk: int):
     """The round's results in the console: rates with intervals, the county test, item analysis."""
-    from ..charts import pass_rate_chart, score_chart
-    from ..services.results import plan_item_analysis, round_results
-
     plan = _plan(request, pk)
-    outcome = round_results(plan)
-    items, test = plan_item_analysis(plan)
+    outcome = selectors.round_results(plan=plan)
+    items, test = selectors.plan_item_analysis(plan=plan)
     charts = {
         "chart-county": pass_rate_chart(outcome.by_county, _("Units passed by county, with 95 percent intervals")),
         "chart-scores": score_chart(outcome.scores, outcome.pass_mark_percent),
@@ -365,12 +336,6 @@ def plan_close_view(request, pk: int):
 @requires("order.change")
 def plan_orders_view(request, pk: int):
     """Art. 15: orders to rectify for every unit of the closed round that did not pass, previewed first."""
-    from django.urls import reverse
-
-    from supervision.views.enforcement import orders_issue_preview
-
-    from ..services.results import rectification_order_drafts, rectification_orders_issue
-
     plan = _plan(request, pk)
     return orders_issue_preview(
         request, title=_("Orders to rectify for “%(plan)s”: preview") % {"plan": plan.title}, back_url=reverse("plans:inspect", args=[plan.pk]),

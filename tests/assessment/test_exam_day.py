@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from assessment import selectors
 from assessment.models import Attempt, AttemptStatus, DrawSelection, FinishedBy, NoticePrint, Ticket
 from assessment.services import attempts as attempt_service
 from assessment.services import sampling, sessions
@@ -57,7 +58,7 @@ def test_the_issued_notices_can_be_printed_again_until_the_session_ends(exam, st
     assert issued[0].access_code not in NoticePrint.objects.get(pk=printing.pk).codes_encrypted
     # After the end: no code is shown, and housekeeping erases them.
     later = timezone.now() + timedelta(hours=4)
-    assert all(line.access_code is None for line in sessions.notice_lines(session, now=later))
+    assert all(line.access_code is None for line in selectors.notice_lines(session=session, now=later))
     assert sessions.notice_codes_erase(now=later) == 1
     assert NoticePrint.objects.get(pk=printing.pk).codes_encrypted == ""
     erased = ModelLogEntry.objects.get(action="assessment.notice_codes_erase")
@@ -99,10 +100,10 @@ def test_a_reprint_clears_a_lock_and_the_roster_offers_it(exam, staff, client_fo
     ticket = issued[0].ticket
     for _ in range(5):
         _login(ticket.number, "WRONG234")
-    assert sessions.ticket_locked(Ticket.objects.get(pk=ticket.pk))
+    assert selectors.ticket_locked(ticket=Ticket.objects.get(pk=ticket.pk))
     printing = sessions.unit_notices_reprint(actor=staff.operator_a, session=session, unit=ticket.person.unit)
-    assert not sessions.ticket_locked(Ticket.objects.get(pk=ticket.pk))
-    code = next(line.access_code for line in sessions.notice_lines(session, notice=printing) if line.ticket.pk == ticket.pk)
+    assert not selectors.ticket_locked(ticket=Ticket.objects.get(pk=ticket.pk))
+    code = next(line.access_code for line in selectors.notice_lines(session=session, notice=printing) if line.ticket.pk == ticket.pk)
     assert _login(ticket.number, code).status_code == 302
     roster = client_for(staff.operator_a).get(reverse("plans:session_roster", args=[session.plan_id, session.pk])).content.decode()
     assert reverse("plans:unit_reprint", args=[session.plan_id, session.pk, ticket.person.unit_id]) in roster

@@ -15,7 +15,9 @@ from django.utils import timezone
 from assessment.models import Attempt, PlanStatus, QuestionVersion, Ticket
 from assessment.services import attempts as attempt_service
 from assessment.services import resits, sampling
-from assessment.services.results import rectification_orders_issue, round_results
+from assessment import selectors
+from assessment.selectors import round_results
+from assessment.services.results import rectification_orders_issue
 from supervision.models import RectificationOrder
 from tests.factories import open_session_with_tickets
 
@@ -69,7 +71,7 @@ def _resit_form(start, hours=2):
 
 def test_only_those_who_failed_or_were_absent_are_admitted(closed_round, staff, client_for):
     plan, mixed = closed_round["plan"], closed_round["mixed"]
-    candidates = {p.pk for p in resits.resit_candidates(plan)}
+    candidates = {p.pk for p in selectors.resit_candidates(plan=plan)}
     everyone = {i.ticket.person_id for i in closed_round["issued"]}
     assert mixed[0].person_id not in candidates  # passed: not admitted
     assert candidates == everyone - {mixed[0].person_id}
@@ -91,7 +93,7 @@ def test_only_those_who_failed_or_were_absent_are_admitted(closed_round, staff, 
 
 def test_the_re_sit_is_a_fresh_paper_and_its_pass_settles_the_order(closed_round, staff):
     plan, mixed_unit, mixed = closed_round["plan"], closed_round["mixed_unit"], closed_round["mixed"]
-    before = round_results(plan)
+    before = round_results(plan=plan)
     session = resits.resit_session_create(actor=staff.operator_a, plan=plan, name="补考", mode="online", venue="",
                                           starts_at=timezone.now() - timedelta(minutes=1), ends_at=timezone.now() + timedelta(hours=2))
     issued = {i.ticket.person_id: i for i in resits.resit_tickets_issue(actor=staff.operator_a, session=session)}
@@ -112,10 +114,10 @@ def test_the_re_sit_is_a_fresh_paper_and_its_pass_settles_the_order(closed_round
     order.refresh_from_db()
     assert order.resit_passed  # through supervision's service
     # the round's statistics are the first sittings': unchanged
-    after = round_results(plan)
+    after = round_results(plan=plan)
     assert [(u.unit_id, u.passed) for u in after.units] == [(u.unit_id, u.passed) for u in before.units]
     # the person who passed is no longer a candidate; the others still are
-    assert failed.person_id not in {p.pk for p in resits.resit_candidates(plan)}
+    assert failed.person_id not in {p.pk for p in selectors.resit_candidates(plan=plan)}
 
 
 def test_several_re_exams_until_passed_each_kept(closed_round, staff):

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from assessment import selectors
 from assessment.services import results
 from assessment.services import attempts as attempt_service
 from assessment.models import Ticket, QuestionVersion
@@ -14,7 +15,7 @@ MATRIX = np.array([[1, 1, 1], [1, 1, 0], [1, 0, 0], [0, 0, 0]], dtype=float)
 
 
 def test_item_analysis_matches_hand_computed_moodle_statistics():
-    facility, sd, disc, efficiency, test = results.item_analysis(MATRIX)
+    facility, sd, disc, efficiency, test = selectors.item_analysis(MATRIX)
     assert facility.tolist() == [0.75, 0.5, 0.25]
     assert sd == pytest.approx([0.5, math.sqrt(1 / 3), 0.5])
     # Item 1 against the rest of the test [2, 1, 0, 0]: cov .75 / sqrt(.75 × 2.75).
@@ -30,24 +31,24 @@ def test_item_analysis_matches_hand_computed_moodle_statistics():
 
 def test_a_negatively_discriminating_item():
     matrix = np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [0, 0, 1]], dtype=float)
-    _f, _sd, disc, _e, _t = results.item_analysis(matrix)
+    _f, _sd, disc, _e, _t = selectors.item_analysis(matrix)
     assert disc[2] < 0
 
 
 def test_clopper_pearson_intervals():
-    rate = results.pass_rate("x", 7, 10)
+    rate = selectors.pass_rate("x", 7, 10)
     assert (rate.low, rate.high) == pytest.approx((0.3475471499, 0.9332604888))
-    none = results.pass_rate("y", 0, 5)
+    none = selectors.pass_rate("y", 0, 5)
     assert none.low == 0 and none.high == pytest.approx(1 - 0.025 ** (1 / 5))
-    assert results.pass_rate("z", 0, 0).total == 0
+    assert selectors.pass_rate("z", 0, 0).total == 0
 
 
 def test_county_difference_in_plain_words():
-    same = results.county_difference([results.pass_rate("A", 5, 10), results.pass_rate("B", 8, 10)])
+    same = selectors.county_difference([selectors.pass_rate("A", 5, 10), selectors.pass_rate("B", 8, 10)])
     assert "偶然" in same
-    differ = results.county_difference([results.pass_rate("A", 2, 40), results.pass_rate("B", 38, 40)])
+    differ = selectors.county_difference([selectors.pass_rate("A", 2, 40), selectors.pass_rate("B", 38, 40)])
     assert "超出" in differ
-    assert "只有一个" in results.county_difference([results.pass_rate("A", 2, 4)])
+    assert "只有一个" in selectors.county_difference([selectors.pass_rate("A", 2, 4)])
 
 
 def test_round_results_unit_passes_only_if_everyone_passed(staff, tree):
@@ -65,7 +66,7 @@ def test_round_results_unit_passes_only_if_everyone_passed(staff, tree):
             answers = {p: attempt_service.to_shown_letters(item, QuestionVersion.objects.get(pk=item["v"]).answer) for p, item in enumerate(attempt.paper)}
             attempt_service.attempt_save_answers(attempt=attempt, answers=answers)
         attempt_service.attempt_submit(attempt=attempt)
-    outcome = results.round_results(session.plan)
+    outcome = selectors.round_results(plan=session.plan)
     units = {u.unit_id: u for u in outcome.units}
     assert units[unit_ids[0]].passed
     assert not units[unit_ids[1]].passed
@@ -75,7 +76,7 @@ def test_round_results_unit_passes_only_if_everyone_passed(staff, tree):
     assert outcome.overall_units.passed == 1 and outcome.overall_units.total == 2
     assert outcome.unit_counts == {"passed": 1, "failed": 1, "absent": 0, "pending": len(unit_ids) - 2}
     assert all("*" in p.name_masked for p in outcome.people)
-    items, test = results.plan_item_analysis(session.plan)
+    items, test = selectors.plan_item_analysis(plan=session.plan)
     assert items and test.attempts == len(by_unit[unit_ids[0]]) + len(by_unit[unit_ids[1]])
 
 

@@ -13,22 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import QuestionVersion, SamplingPlan, Ticket
+from assessment import selectors
+from assessment.models import SamplingPlan, Ticket
 from assessment.services import attempts as attempt_service
 from assessment.services import results
 from assessment.services import sampling
-from tests.factories import import_people, import_units, make_staff, open_session_with_tickets
+from tests.factories import import_people, import_units, make_staff, open_session_with_tickets, sit
 
 SEED = "98765432109876543210123"
-
-
-def sit(ticket: Ticket, *, right: bool) -> None:
-    """The candidate sits and submits: every answer right, or nothing answered."""
-    attempt = attempt_service.attempt_start(ticket=Ticket.objects.get(pk=ticket.pk))
-    if right:
-        answers = {p: attempt_service.to_shown_letters(i, QuestionVersion.objects.get(pk=i["v"]).answer) for p, i in enumerate(attempt.paper)}
-        attempt_service.attempt_save_answers(attempt=attempt, answers=answers)
-    attempt_service.attempt_submit(attempt=attempt)
 
 
 def by_unit(issued) -> dict[int, list[Ticket]]:
@@ -63,7 +55,7 @@ def round_open(staff, tree):
 
 def test_a_drawn_round_with_no_attempts_is_all_pending_and_has_no_rates(staff, round_open, client_for):
     session, issued = round_open
-    outcome = results.round_results(session.plan)
+    outcome = selectors.round_results(plan=session.plan)
     assert not outcome.has_results and not outcome.has_rates
     assert {p.outcome for p in outcome.people} == {"pending"} and len(outcome.people) == len(issued)
     assert {u.outcome for u in outcome.units} == {"pending"} and not any(u.passed for u in outcome.units)
@@ -83,7 +75,7 @@ def test_one_submission_rates_only_the_decided(round_open):
     first = next(iter(units))
     for ticket in units[first]:
         sit(ticket, right=True)
-    outcome = results.round_results(session.plan)
+    outcome = selectors.round_results(plan=session.plan)
     assert outcome.has_results and outcome.has_rates
     assert (outcome.overall_units.passed, outcome.overall_units.total) == (1, 1)
     assert (outcome.overall_people.passed, outcome.overall_people.total) == (len(units[first]), len(units[first]))
@@ -97,7 +89,7 @@ def test_absent_and_failed_are_kept_apart(staff, round_open):
     units = list(by_unit(issued).values())
     sit(units[0][0], right=False)
     attempt_service.ticket_mark_absent(actor=staff.operator_a, ticket=units[1][0], reason="未到场")
-    outcome = results.round_results(session.plan)
+    outcome = selectors.round_results(plan=session.plan)
     people = {p.ticket: p.outcome for p in outcome.people}
     assert people[units[0][0].number] == "failed" and people[units[1][0].number] == "absent"
     assert outcome.people_counts["failed"] == 1 and outcome.people_counts["absent"] == 1
@@ -107,7 +99,7 @@ def test_absent_and_failed_are_kept_apart(staff, round_open):
     assert shown[units[1][0].person.unit_id] == ("pending" if len(units[1]) > 1 else "absent")
     assert all(shown[tickets[0].person.unit_id] == "pending" for tickets in units[2:])
     # Once the session is over, whoever never started is 缺考 (closing marks it), never 不合格.
-    later = results.round_results(session.plan, now=timezone.now() + timedelta(hours=4))
+    later = selectors.round_results(plan=session.plan, now=timezone.now() + timedelta(hours=4))
     assert later.people_counts["failed"] == 1
     assert later.people_counts["absent"] == len(issued) - 1
     assert later.unit_counts["failed"] == 1 and later.unit_counts["absent"] == len(units) - 1
@@ -128,7 +120,7 @@ def test_the_absent_setting_moves_the_denominator(staff, tree, counts_absent):
         if other != unit_id:
             for ticket in tickets:
                 attempt_service.ticket_mark_absent(actor=staff.operator_a, ticket=ticket, reason="未到场")
-    outcome = results.round_results(SamplingPlan.objects.get(pk=plan.pk))
+    outcome = selectors.round_results(plan=SamplingPlan.objects.get(pk=plan.pk))
     unit = next(u for u in outcome.units if u.unit_id == unit_id)
     assert unit.outcome == "absent" and not unit.passed  # shown as 缺考 either way
     assert outcome.unit_counts == {"passed": 0, "failed": 0, "absent": len(units), "pending": 0}
@@ -164,7 +156,7 @@ def test_orders_go_to_failed_units_only_not_to_pending_or_withdrawn_ones(staff, 
     assert not Ticket.objects.filter(selection=withdrawn, revoked_at__isnull=True).exists()  # withdrawal revokes
     end_session(session)
     plan = sampling.plan_close(actor=staff.operator_a, plan=session.plan)
-    outcome = results.round_results(plan)
+    outcome = selectors.round_results(plan=plan)
     outcomes = {u.unit_id: u.outcome for u in outcome.units}
     assert ids[2] not in outcomes  # withdrawn: in no count
     assert outcomes[replacement.unit_id] == "pending"
@@ -186,7 +178,7 @@ def test_an_absent_unit_gets_an_order_whatever_the_setting(staff, tree):
     sit(passer, right=True)  # one passed, the others absent at close
     end_session(session)
     plan = sampling.plan_close(actor=staff.operator_a, plan=session.plan)
-    outcome = results.round_results(plan)
+    outcome = selectors.round_results(plan=plan)
     assert outcome.overall_units.total == 2  # both units where someone sat; all-absent units are out of the rate
     orders = results.rectification_orders_issue(actor=staff.operator_a, plan=plan)
     expected = set(ids[2:]) | ({ids[1]} if rest else set())
@@ -203,7 +195,7 @@ def test_a_withdrawn_unit_is_out_and_its_replacement_counts(staff, round_open, h
     ids = list(units)
     for ticket in units[ids[0]]:
         sit(ticket, right=True)  # this unit passed... then is withdrawn
-    before = results.round_results(session.plan)
+    before = selectors.round_results(plan=session.plan)
     assert before.overall_units.total == 1 and len(before.units) == len(ids)
     draw = session.plan.draws.get()
     withdrawn = draw.selections.get(unit_id=ids[0])
@@ -211,7 +203,7 @@ def test_a_withdrawn_unit_is_out_and_its_replacement_counts(staff, round_open, h
     if how == "revoked":
         # Withdrawal revoked the tickets (and the results would leave them out on that alone).
         assert Ticket.objects.filter(selection=withdrawn).exclude(revoked_at=None).count() == len(units[ids[0]])
-    outcome = results.round_results(session.plan)
+    outcome = selectors.round_results(plan=session.plan)
     unit_ids = {u.unit_id for u in outcome.units}
     assert ids[0] not in unit_ids and replacement.unit_id in unit_ids
     assert all(p.unit_id != ids[0] for p in outcome.people)
@@ -221,7 +213,7 @@ def test_a_withdrawn_unit_is_out_and_its_replacement_counts(staff, round_open, h
     assert new
     for item in new:
         sit(item.ticket, right=True)
-    outcome = results.round_results(session.plan)
+    outcome = selectors.round_results(plan=session.plan)
     assert len(outcome.units) == len(ids)  # still the sample size: replacement in, withdrawn out
     assert (outcome.overall_units.passed, outcome.overall_units.total) == (1, 1)
     assert (outcome.overall_people.passed, outcome.overall_people.total) == (len(new), len(new))
@@ -281,7 +273,7 @@ def test_the_trend_chart_leaves_out_a_round_nobody_has_sat(staff, tree, rf):
 def test_the_charts_skip_groups_with_nothing_decided():
     from assessment.charts import pass_rate_chart
 
-    figure = json.loads(pass_rate_chart([results.pass_rate("A", 3, 4), results.pass_rate("B", 0, 0)], "t"))
+    figure = json.loads(pass_rate_chart([selectors.pass_rate("A", 3, 4), selectors.pass_rate("B", 0, 0)], "t"))
     assert figure["data"][0]["x"] == ["A"]
 
 
@@ -320,9 +312,9 @@ def test_round_results_query_count_does_not_grow_with_the_tickets(staff, tree):
             if Person.objects.filter(unit_id=replacement.unit_id, left_on__isnull=True, role__in=plan.roles).exists():
                 break
     with CaptureQueriesContext(connection) as few:
-        small_outcome = results.round_results(small)
+        small_outcome = selectors.round_results(plan=small)
     with CaptureQueriesContext(connection) as many:
-        big_outcome = results.round_results(big)
+        big_outcome = selectors.round_results(plan=big)
     assert len(big_outcome.people) >= 20 > len(small_outcome.people)
     assert small_outcome.people_counts["pending"] and big_outcome.people_counts["pending"]
     assert len(many) <= len(few), [q["sql"] for q in many.captured_queries]

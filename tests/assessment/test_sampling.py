@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessment import verify_draw
+from assessment import selectors, verify_draw
 from assessment.models import ConflictDeclaration, Draw, PlanStatus, SamplingPlan, Ticket
 from assessment.services import sampling
 from assessment.services.sessions import access_code_hash, examiners_draw, session_create, ticket_check, ticket_reissue, tickets_issue
@@ -102,11 +102,11 @@ def test_our_draw_equals_the_consistent_sampler_package():
 
 def test_frame_hash_is_stable_and_changes_with_the_population(city_staff, tree, register):
     plan = make_plan(city_staff, tree)
-    first = verify_draw.frame_csv([(e.id, e.stratum) for e in sampling.plan_population(plan)])
-    again = verify_draw.frame_csv([(e.id, e.stratum) for e in reversed(sampling.plan_population(plan))])
+    first = verify_draw.frame_csv([(e.id, e.stratum) for e in selectors.plan_population(plan=plan)])
+    again = verify_draw.frame_csv([(e.id, e.stratum) for e in reversed(selectors.plan_population(plan=plan))])
     assert verify_draw.frame_sha256(first) == verify_draw.frame_sha256(again)
     ProductionUnit.objects.filter(uscc=register[0]["统一社会信用代码"]).update(status="closed")
-    changed = verify_draw.frame_csv([(e.id, e.stratum) for e in sampling.plan_population(plan)])
+    changed = verify_draw.frame_csv([(e.id, e.stratum) for e in selectors.plan_population(plan=plan)])
     assert verify_draw.frame_sha256(changed) != verify_draw.frame_sha256(first)
 
 

@@ -66,7 +66,7 @@ def test_rectification_and_penalty_journey_from_the_demo(live_server, browser):
     from django.utils import timezone
 
     from assessment.models import SamplingPlan, Ticket
-    from assessment.services.resits import resit_candidates
+    from assessment.selectors import resit_candidates
     from cms.models import ResultsPage
     from supervision.demo import DEMO_PASSWORD, SUPERUSER
     from supervision.models import OrderSource, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
@@ -76,7 +76,7 @@ def test_rectification_and_penalty_journey_from_the_demo(live_server, browser):
     open_orders = list(RectificationOrder.objects.filter(source_kind=OrderSource.ASSESSMENT, status=OrderStatus.ISSUED).order_by("pk"))
     assert len(open_orders) >= 2, "the demo's past round leaves failed units with open orders"
     plan = SamplingPlan.objects.get(pk=open_orders[0].source_id)
-    candidates = resit_candidates(plan)
+    candidates = resit_candidates(plan=plan)
     first = next(o for o in open_orders if any(p.unit_id == o.unit_id for p in candidates))
     second = next(o for o in open_orders if o.pk != first.pk)
     to_resit = [p for p in candidates if p.unit_id == first.unit_id]

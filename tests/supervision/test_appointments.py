@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
+from assessment import selectors
 from assessment.models import SamplingPlan, SamplingUnit
 from assessment.services import sampling
 from supervision.fake_register import person_rows, unit_rows
@@ -164,7 +165,7 @@ def test_a_leaver_is_not_sampled(tree, staff):
     leaver = post_of(director)
     plan = SamplingPlan.objects.create(jurisdiction=tree.county_a, year=2026, title="考核计划", roles=["director", "officer"],
                                        created_by=staff.operator_a, sampling_unit=SamplingUnit.PERSON, sample_size=1000)
-    in_frame = {e.person_id for e in sampling.plan_population(plan)}
+    in_frame = {e.person_id for e in selectors.plan_population(plan=plan)}
     in_post = set(Person.objects.filter(left_on__isnull=True, role__in=["director", "officer"]).values_list("pk", flat=True))
     assert in_frame == in_post and leaver.pk not in in_frame
     sampling.plan_submit(actor=staff.operator_a, plan=plan)

@@ -6,6 +6,7 @@ The results themselves are reads: `assessment.selectors.results` (`round_results
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supervision.models import OrderSource, ProductionUnit
@@ -50,6 +51,7 @@ def rectification_order_drafts(plan: SamplingPlan) -> list:
     return order_drafts(drafts)
 
 
+@transaction.atomic
 def rectification_orders_issue(*, actor, plan: SamplingPlan, deadline_days: int = 30) -> list:
     """Art. 15: every unit whose round result is not passed rectifies at once; its order closes
     only after its people pass the re-exam. Issued through the register's services."""

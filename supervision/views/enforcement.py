@@ -13,18 +13,18 @@ from ..models import DecisionKind, PenaltyDecision, PenaltyNotice, Person, Produ
 from ..scoping import get_in_scope_or_404, scope_queryset
 from ..services import enforcement as svc
 from ..services import penalties
-from . import run_action
+from . import posted_date, posted_int, run_action
 
 # 行政处罚法 Art. 72 ¶1(1): 到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款.
 LATE_SURCHARGE_PERCENT_PER_DAY = 3
 
 
 def _amount(data) -> int:
-    return int(str(data.get("fine_yuan", "")).replace(",", "").strip())
+    return posted_int(data, "fine_yuan", label=_("The fine amount"))
 
 
 def _date(data, name: str) -> date:
-    return date.fromisoformat(data.get(name, "").strip())
+    return posted_date(data, name, label={"received_on": _("The date received"), "held_on": _("The hearing date")}.get(name, name))
 
 
 @requires("order.change")
@@ -37,7 +37,7 @@ def order_action_view(request, pk: int, action: str):
     actions = {
         "evidence": (lambda: svc.evidence_submit(actor=user, order=order, file=request.FILES["file"], description=post.get("description", "")), _("Evidence recorded.")),
         "verify": (lambda: svc.order_verify(actor=user, order=order), _("Rectification verified; the order is closed.")),
-        "reject": (lambda: svc.order_reject_evidence(actor=user, order=order, reason=post.get("reason", ""), deadline_days=int(post.get("deadline_days", ""))), _("Evidence rejected; the order runs again to its new deadline.")),
+        "reject": (lambda: svc.order_reject_evidence(actor=user, order=order, reason=post.get("reason", ""), deadline_days=posted_int(post, "deadline_days", label=_("The new deadline"))), _("Evidence rejected; the order runs again to its new deadline.")),
         "refuse": (lambda: svc.order_refuse(actor=user, order=order, note=post.get("note", "")), _("Refusal recorded.")),
         "art16": (lambda: svc.order_record_rejected_advice(actor=user, order=order, note=post.get("note", ""), people=Person.objects.filter(pk__in=post.getlist("people"), unit=order.unit)), _("Recorded under Article 16.")),
         "statement": (lambda: penalties.statement_record(actor=user, notice=notice, text=post.get("text", ""), received_on=_date(post, "received_on"), hearing_requested=post.get("hearing_requested") == "1"), _("Statement recorded.")),
@@ -145,8 +145,6 @@ def _preview(request, *, order, title: str, document: str, check, draft, confirm
         check()
     except ValidationError as error:
         problems = error.messages
-    except (TypeError, ValueError):
-        problems = [_("That could not be read.")]
     document_object = draft() if not problems else None
     return render(request, "supervision/penalty_preview.html", _document_context(order, **{
         "page_title": title, "header_title": title, "document": document, "problems": problems, "draft": document_object, "confirm": confirm,

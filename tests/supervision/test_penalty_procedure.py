@@ -14,7 +14,7 @@ from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
 from supervision.fake_register import unit_rows
-from supervision.models import DocumentKind, OrderSource, PenaltyDecision, PenaltyNotice, ProductionUnit, RectificationOrder
+from supervision.models import DecisionKind, DocumentKind, OrderSource, PenaltyDecision, PenaltyNotice, ProductionUnit, RectificationOrder
 from supervision.services import enforcement as svc
 from supervision.services import penalties
 from supervision.services.documents import document_number_next
@@ -309,3 +309,38 @@ def test_statement_waiver_and_hearing_through_the_console(staff, order, notice, 
     assert notice.hearing_held_on and notice.waived_on
     page = approver.get(reverse("orders:inspect", args=[order.pk])).content.decode()
     assert "要求听证" in page and reverse("orders:fine", args=[order.pk]) in page
+
+
+@pytest.mark.parametrize(("action", "data", "says"), [
+    ("waiver", {"note": "法定代表人签署放弃声明", "received_on": "2026-13-40"}, "收到日期必须是日期（年-月-日）。"),
+    ("statement", {"text": "请求从轻", "received_on": ""}, "收到日期必须是日期（年-月-日）。"),
+    ("reject", {"reason": "材料不全", "deadline_days": "十五"}, "新的整改期限必须是整数。"),
+])
+def test_unreadable_console_input_is_named_in_chinese_and_changes_nothing(staff, order, notice, client_for, action, data, says):
+    """Each field is read before the service runs, and the message names it (issue 16: a bad field
+    once came back as "could not be read", and so did a programming error)."""
+    before = (RectificationOrder.objects.get(pk=order.pk).status, PenaltyNotice.objects.get(pk=notice.pk).statements.count())
+    response = client_for(staff.operator_a).post(reverse("orders:action", args=[order.pk, action]), data, follow=True)
+    assert says in response.content.decode()
+    assert (RectificationOrder.objects.get(pk=order.pk).status, PenaltyNotice.objects.get(pk=notice.pk).statements.count()) == before
+    assert PenaltyNotice.objects.get(pk=notice.pk).waived_on is None
+
+
+def test_an_unreadable_fine_amount_is_named_in_the_preview(staff, order, notice, client_for):
+    response = client_for(staff.approver_a).post(reverse("orders:fine", args=[order.pk]), {"fine_yuan": "两万", "facts": "逾期拒不改正"}, follow=True)
+    assert "罚款金额必须是整数。" in response.content.decode()
+    assert not order.decisions.filter(kind=DecisionKind.FINE).exists()
+
+
+def test_a_programming_error_is_not_passed_off_as_bad_input(rf, staff):
+    """`run_action` reports refusals and broken rules; a TypeError from the code is a bug, and it
+    surfaces as one instead of a "could not be read" message."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from supervision.views import run_action
+
+    request = rf.post("/")
+    request.user, request.session = staff.operator_a, {}
+    request._messages = FallbackStorage(request)
+    with pytest.raises(TypeError):
+        run_action(request, lambda: penalties.fine_check(order=None, fine_yuan=1, extra=True), "done")

@@ -38,6 +38,7 @@ _REGISTER = [
     "supervision.add_qualification",
     "supervision.change_qualification",
     "supervision.delete_qualification",
+    "supervision.add_person",
     "supervision.change_person",
     "supervision.add_importjob",
     "supervision.add_rectificationorder",

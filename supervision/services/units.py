@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..models import Person, ProductionUnit
-from ..personal_data import id_number_decrypt
+from ..personal_data import id_number_decrypt, id_number_encrypt, id_number_hash, id_number_mask
 from ..rules import director_required_for, size_class_for
-from ..scoping import staff_profile_of, user_can_edit
+from ..scoping import scope_queryset, staff_profile_of, user_can_edit
 
 
 def unit_derive(*, unit: ProductionUnit) -> None:
@@ -46,6 +46,21 @@ def person_save(*, actor, person: Person, before: dict | None = None) -> Person:
         raise PermissionDenied
     person.save()
     log(instance=person, action="wagtail.edit", user=actor, data={"before": before or {}, "after": _auditable(person)})
+    return person
+
+
+@transaction.atomic
+def person_create(*, actor, person: Person, id_number: str) -> Person:
+    """A post added in the console (Order 75 Art. 13), its form already applied: the ID number is
+    stored encrypted, found by its keyed hash and shown masked, as the import stores it. The unit
+    must lie in the actor's jurisdiction; the database keeps one open post per person and unit."""
+    if not user_can_edit(actor) or not scope_queryset(ProductionUnit.objects.filter(pk=person.unit_id), user=actor).exists():
+        raise PermissionDenied
+    person.id_number_encrypted = id_number_encrypt(id_number)
+    person.id_number_hash = id_number_hash(id_number)
+    person.id_number_masked = id_number_mask(id_number)
+    person.save()
+    log(instance=person, action="wagtail.create", user=actor, data={"before": {}, "after": _auditable(person)})
     return person
 
 

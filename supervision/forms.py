@@ -133,9 +133,9 @@ class PersonCreateForm(PersonForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         # Another county's unit is not a choice: posting its id is "not one of the available choices".
-        self.fields["unit"].queryset = scope_queryset(
-            ProductionUnit.objects.select_related("county").order_by("name"), user=for_user,
-        )
+        unit = self.fields["unit"]
+        unit.queryset = scope_queryset(ProductionUnit.objects.order_by("name", "uscc"), user=for_user)
+        unit.label_from_instance = lambda u: f"{u.name}（{u.uscc}）"  # names repeat; the code does not
 
     def clean_id_number(self):
         try:

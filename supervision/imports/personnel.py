@@ -208,7 +208,7 @@ def _plan(rows: list[PersonRow], posts: _Posts, result: ImportResult, today: dat
                                         row.left_on, diffs_for_preview(row.changes, _label)))
         else:
             result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "update", [_label(f) for f in changed],
-                                      diffs=diffs_for_preview(row.changes, _label)))
+                                      diffs=diffs_for_preview(row.changes, _label) if result.shows_more_changes else []))
     return to_create, to_update, matched
 
 

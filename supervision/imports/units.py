@@ -312,38 +312,38 @@ def _plan(rows: list[UnitRow], existing: _Existing, result: ImportResult):
         if existing.qualifications.get(row.unit_id, frozenset()) != row.qualifications:
             changed.append("qualifications")
         if changed:
-            changes = _unit_changes(row, current, existing, names)
+            changes = _unit_changes(row, current, existing, names, changed)
             to_update.append((row, changed, changes))
             result.plan(PlannedChange(row.row, row.uscc, row.name, "update", [label(f) for f in changed],
-                                      diffs=diffs_for_preview(changes, label)))
+                                      diffs=diffs_for_preview(changes, label) if result.shows_more_changes else []))
         else:
             result.unchanged += 1
     return to_create, to_update
 
 
-def _unit_changes(row: UnitRow, current: dict, existing: _Existing, names: dict) -> dict:
-    """Field → [old, new] in words a reader knows: the county by its code, categories by name.
-    `names` holds the code and category lookups, loaded once per import when first needed."""
-    old = {f: current[f] for f in UNIT_FIELDS}
-    new = {f: getattr(row, f) for f in UNIT_FIELDS}
-    if old["county_id"] != new["county_id"]:
+def _unit_changes(row: UnitRow, current: dict, existing: _Existing, names: dict, changed: list[str]) -> dict:
+    """Field → [old, new] for the `changed` fields, in words a reader knows: the county by its
+    code, categories by name. `names` holds the code and category lookups, loaded once per import
+    when first needed."""
+    old = {f: current[f] for f in changed if f in current}
+    new = {f: getattr(row, f) for f in old}
+    if "county_id" in old:
         if "county" not in names:
             names["county"] = dict(Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY).values_list("pk", "code"))
         old["county_id"], new["county_id"] = names["county"].get(old["county_id"]), names["county"].get(new["county_id"])
-    old_categories = existing.categories.get(row.unit_id, frozenset())
-    if old_categories != row.category_ids:
+    if "categories" in changed:
         if "category" not in names:
             names["category"] = dict(ProductCategory.objects.values_list("pk", "name"))
-        old["categories"] = frozenset(names["category"].get(c, c) for c in old_categories)
+        old["categories"] = frozenset(names["category"].get(c, c) for c in existing.categories.get(row.unit_id, frozenset()))
         new["categories"] = frozenset(names["category"].get(c, c) for c in row.category_ids)
 
     def shown(qualifications):
         return frozenset(f"{n}（{v}）" if v else n for _k, n, v in qualifications)
 
-    old_q = existing.qualifications.get(row.unit_id, frozenset())
-    if old_q != row.qualifications:
-        old["qualifications"], new["qualifications"] = shown(old_q), shown(row.qualifications)
-    return field_changes(old, new, [*UNIT_FIELDS, "categories", "qualifications"])
+    if "qualifications" in changed:
+        old["qualifications"] = shown(existing.qualifications.get(row.unit_id, frozenset()))
+        new["qualifications"] = shown(row.qualifications)
+    return field_changes(old, new, changed)
 
 
 def diffs_for_preview(changes: dict, label) -> list[list]:

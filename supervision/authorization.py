@@ -226,7 +226,7 @@ register_rules({
     "console.edit": Rule(EDITORS, _("Overseers read; they do not change anything."), system=True),
     "register.change": Rule(EDITORS, _("You are not allowed to do this."), system=True, grants=(
         "supervision.add_productionunit", "supervision.change_productionunit", "supervision.add_qualification",
-        "supervision.change_qualification", "supervision.delete_qualification", "supervision.change_person",
+        "supervision.change_qualification", "supervision.delete_qualification", "supervision.add_person", "supervision.change_person",
     )),
     # The division tree follows the GB/T 2260 file; a platform administrator corrects a name.
     "jurisdiction.change": Rule(PLATFORM_ONLY, _("You are not allowed to do this.")),

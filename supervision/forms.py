@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .imports.cells import CellError, parse_mobile, parse_phone, parse_uscc
+from .imports.cells import CellError, parse_mobile, parse_phone, parse_resident_id, parse_uscc
 from .models import BureauLegalSettings, Jurisdiction, JurisdictionLevel, Person, ProductionUnit, StaffProfile
+from .personal_data import id_number_hash
 from .scoping import scope_queryset
 
 
@@ -74,6 +75,16 @@ class UnitForm(WagtailAdminModelForm):
             raise forms.ValidationError(str(error))
 
 
+def open_post_refusal(post: Person) -> str:
+    """Order 75 Art. 13: one open post per person and unit (the `one_current_post_per_person`
+    constraint). Names the post that is open and how to close it, so the refusal says what to do."""
+    return _(
+        "%(name)s already holds an open post at this unit: %(role)s, appointed on %(date)s. A person holds one "
+        "open post per unit (Order 75 Art. 13): first record the leaving date (离任日期) on that post, here in "
+        "the console or by importing a personnel file with a 离任日期 column, then add the new post."
+    ) % {"name": post.name, "role": post.get_role_display(), "date": post.appointed_on or "—"}
+
+
 class PersonForm(WagtailAdminModelForm):
     """Post, contact and dates of a person; the ID number is changed only by re-import."""
 
@@ -97,10 +108,60 @@ class PersonForm(WagtailAdminModelForm):
         if left and left > timezone.localdate():
             self.add_error("left_on", _("The leaving date lies in the future; record a leaving once it has happened."))
         person = self.instance
-        if left is None and person.pk and person.left_on is not None and Person.objects.filter(
-            unit_id=person.unit_id, id_number_hash=person.id_number_hash, left_on__isnull=True,
-        ).exclude(pk=person.pk).exists():
-            self.add_error("left_on", _("This person holds a current post at this unit; a post they left cannot be reopened."))
+        if left is None and person.pk and person.left_on is not None:
+            open_post = self._open_post(person.unit_id, person.id_number_hash)
+            if open_post is not None:
+                self.add_error("left_on", open_post_refusal(open_post))
+        return cleaned
+
+    def _open_post(self, unit_id, id_hash) -> Person | None:
+        posts = Person.objects.filter(unit_id=unit_id, id_number_hash=id_hash, left_on__isnull=True)
+        if self.instance.pk:
+            posts = posts.exclude(pk=self.instance.pk)
+        return posts.first()
+
+
+class PersonCreateForm(PersonForm):
+    """A post added by hand: the unit (within the user's jurisdiction) and the person's ID number,
+    then the same fields and rules as the edit form and the import."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+
+    class Meta(PersonForm.Meta):
+        fields = ["unit", "id_number", *PersonForm.Meta.fields]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        # Another county's unit is not a choice: posting its id is "not one of the available choices".
+        unit = self.fields["unit"]
+        unit.queryset = scope_queryset(ProductionUnit.objects.order_by("name", "uscc"), user=for_user)
+        unit.label_from_instance = lambda u: f"{u.name}（{u.uscc}）"  # names repeat; the code does not
+
+    def clean_id_number(self):
+        try:
+            return parse_resident_id(self.cleaned_data["id_number"])
+        except CellError as error:
+            raise forms.ValidationError(str(error))
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, id_number = cleaned.get("unit"), cleaned.get("id_number")
+        if unit is None or id_number is None:
+            return cleaned
+        id_hash = id_number_hash(id_number)
+        if cleaned.get("left_on") is None:
+            open_post = self._open_post(unit.pk, id_hash)
+            if open_post is not None:
+                self.add_error("id_number", open_post_refusal(open_post))
+                return cleaned
+        # As the import: a re-appointment starts on or after the day the last post ended.
+        last = Person.objects.filter(unit=unit, id_number_hash=id_hash, left_on__isnull=False).order_by("-left_on").first()
+        appointed = cleaned.get("appointed_on")
+        if last is not None and appointed is not None and appointed < last.left_on:
+            self.add_error("appointed_on", _(
+                "This person left this unit's post on %(date)s; a new appointment cannot start before that. "
+                "Give the date of the new appointment."
+            ) % {"date": last.left_on})
         return cleaned
 
 

@@ -8,12 +8,12 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 
 from . import console
 from .filters import PersonFilterSet, UnitFilterSet
-from .forms import PersonForm, UnitForm
+from .forms import PersonCreateForm, PersonForm, UnitForm
 from .models import ImportJob, Person, ProductionUnit
 from .history import unit_history
 from .personal_data import phone_mask
 from .selectors import unit_findings, unit_post_record, unit_staff_in_post, units_with_findings
-from .services.units import person_may_reveal, person_save, unit_save
+from .services.units import person_create, person_may_reveal, person_save, unit_save
 from .views import imports as import_views
 from .views import register as register_views
 
@@ -120,6 +120,12 @@ class PersonIndexView(console.ScopedIndexView):
         return super().get_base_queryset().select_related("unit", "unit__county")
 
 
+class PersonCreateView(console.ScopedCreateView):
+    def save_instance(self):
+        return person_create(actor=self.request.user, person=self.form.save(commit=False),
+                             id_number=self.form.cleaned_data["id_number"])
+
+
 class PersonEditView(console.ScopedEditView):
     def save_instance(self):
         before = {k: str(v) for k, v in model_to_dict(Person.objects.get(pk=self.object.pk), exclude=["id_number_encrypted", "id_number_hash"]).items()}
@@ -135,6 +141,7 @@ class PersonViewSet(console.ScopedModelViewSet):
     menu_label = _("Quality staff")
     menu_order = 110
     index_view_class = PersonIndexView
+    add_view_class = PersonCreateView
     edit_view_class = PersonEditView
     filterset_class = PersonFilterSet
     search_fields = ["name", "unit__name", "unit__uscc"]
@@ -156,7 +163,7 @@ class PersonViewSet(console.ScopedModelViewSet):
         ]
 
     def get_form_class(self, for_update=False):
-        return PersonForm
+        return PersonForm if for_update else PersonCreateForm
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(), path("reveal/<int:pk>/", register_views.person_reveal_view, name="reveal")]

@@ -19,7 +19,7 @@ _READ, _REPAIR = "console.read", "records.manage"
 for _model, _actions in {
     Jurisdiction: {"view": _READ, "change": "jurisdiction.change"},
     ProductionUnit: {"view": _READ, "add": "register.change", "change": "register.change", "delete": _REPAIR},
-    Person: {"view": _READ, "add": _REPAIR, "change": "register.change", "delete": _REPAIR},
+    Person: {"view": _READ, "add": "register.change", "change": "register.change", "delete": _REPAIR},
     ImportJob: {"view": _READ, "add": "register.import", "delete": _REPAIR},
     StaffProfile: {"view": _READ, "add": "staff.manage", "change": "staff.manage", "delete": _REPAIR},
     ProductCategory: {"view": _READ, "add": "categories.change", "change": "categories.change", "delete": _REPAIR},

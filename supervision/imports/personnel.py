@@ -20,7 +20,8 @@ from .cells import CellError, parse_date, parse_mobile, parse_required_text, par
 from .changes import LEFT_ACTION, bulk_log_changes, bulk_log_entries, field_changes, plain
 from .result import Column, ImportResult, PlannedChange, RowError, column_positions
 from .table import Table, cell_code, cell_text
-from .units import Progress, chunked, diffs_for_preview, update_by_copy
+from .bulk import chunked, update_by_copy
+from .units import Progress, diffs_for_preview
 
 PERSON_COLUMNS = [
     Column("uscc", "统一社会信用代码"),
@@ -207,7 +208,7 @@ def _plan(rows: list[PersonRow], posts: _Posts, result: ImportResult, today: dat
                                         row.left_on, diffs_for_preview(row.changes, _label)))
         else:
             result.plan(PlannedChange(row.row, id_number_mask(row.id_number), label, "update", [_label(f) for f in changed],
-                                      diffs=diffs_for_preview(row.changes, _label)))
+                                      diffs=diffs_for_preview(row.changes, _label) if result.shows_more_changes else []))
     return to_create, to_update, matched
 
 

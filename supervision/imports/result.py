@@ -57,6 +57,11 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def shows_more_changes(self) -> bool:
+        """Whether the preview still lists the next create or update (their diffs are worth making)."""
+        return len(self.changes) < PREVIEW_CHANGES
+
     def plan(self, change: PlannedChange) -> None:
         if change.action == "leave":
             self.left += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,6 +22,7 @@ from ..models import (
     UnitStatus,
 )
 from ..rules import director_required_for, size_class_for
+from .bulk import chunked, insert_rows, update_by_copy
 from .cells import (
     CellError,
     parse_amount,
@@ -63,12 +64,6 @@ UNIT_FIELDS = [
     "name", "county_id", "address", "legal_representative", "phone", "employee_count", "revenue_wan",
     "mandatory_standard", "size_class", "director_required",
 ]
-def _chunk_size() -> int:
-    # SQLite builds of Django report 999 parameters; PostgreSQL has no such limit.
-    from django.db import connection
-
-    limit = connection.features.max_query_params
-    return 5000 if limit is None else max(100, limit - 50)
 
 Progress = Callable[[int, int], None]
 
@@ -90,12 +85,6 @@ class UnitRow:
     size_class: str = ""
     director_required: bool = False
     unit_id: int | None = field(default=None)
-
-
-def chunked(items: list, size: int | None = None) -> Iterable[list]:
-    size = size or _chunk_size()
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 class _Context:
@@ -309,6 +298,7 @@ def _plan(rows: list[UnitRow], existing: _Existing, result: ImportResult):
     to_create: list[UnitRow] = []
     to_update: list[tuple[UnitRow, list[str], dict]] = []
     names: dict = {}
+    label = _field_labels().__getitem__  # gettext once per import, not per changed field
     for row in rows:
         current = existing.units.get(row.uscc)
         if current is None:
@@ -322,46 +312,46 @@ def _plan(rows: list[UnitRow], existing: _Existing, result: ImportResult):
         if existing.qualifications.get(row.unit_id, frozenset()) != row.qualifications:
             changed.append("qualifications")
         if changed:
-            changes = _unit_changes(row, current, existing, names)
+            changes = _unit_changes(row, current, existing, names, changed)
             to_update.append((row, changed, changes))
-            result.plan(PlannedChange(row.row, row.uscc, row.name, "update", [_field_label(f) for f in changed],
-                                      diffs=diffs_for_preview(changes, _field_label)))
+            result.plan(PlannedChange(row.row, row.uscc, row.name, "update", [label(f) for f in changed],
+                                      diffs=diffs_for_preview(changes, label) if result.shows_more_changes else []))
         else:
             result.unchanged += 1
     return to_create, to_update
 
 
-def _unit_changes(row: UnitRow, current: dict, existing: _Existing, names: dict) -> dict:
-    """Field → [old, new] in words a reader knows: the county by its code, categories by name.
-    `names` holds the code and category lookups, loaded once per import when first needed."""
-    old = {f: current[f] for f in UNIT_FIELDS}
-    new = {f: getattr(row, f) for f in UNIT_FIELDS}
-    if old["county_id"] != new["county_id"]:
+def _unit_changes(row: UnitRow, current: dict, existing: _Existing, names: dict, changed: list[str]) -> dict:
+    """Field → [old, new] for the `changed` fields, in words a reader knows: the county by its
+    code, categories by name. `names` holds the code and category lookups, loaded once per import
+    when first needed."""
+    old = {f: current[f] for f in changed if f in current}
+    new = {f: getattr(row, f) for f in old}
+    if "county_id" in old:
         if "county" not in names:
             names["county"] = dict(Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY).values_list("pk", "code"))
         old["county_id"], new["county_id"] = names["county"].get(old["county_id"]), names["county"].get(new["county_id"])
-    old_categories = existing.categories.get(row.unit_id, frozenset())
-    if old_categories != row.category_ids:
+    if "categories" in changed:
         if "category" not in names:
             names["category"] = dict(ProductCategory.objects.values_list("pk", "name"))
-        old["categories"] = frozenset(names["category"].get(c, c) for c in old_categories)
+        old["categories"] = frozenset(names["category"].get(c, c) for c in existing.categories.get(row.unit_id, frozenset()))
         new["categories"] = frozenset(names["category"].get(c, c) for c in row.category_ids)
 
     def shown(qualifications):
         return frozenset(f"{n}（{v}）" if v else n for _k, n, v in qualifications)
 
-    old_q = existing.qualifications.get(row.unit_id, frozenset())
-    if old_q != row.qualifications:
-        old["qualifications"], new["qualifications"] = shown(old_q), shown(row.qualifications)
-    return field_changes(old, new, [*UNIT_FIELDS, "categories", "qualifications"])
+    if "qualifications" in changed:
+        old["qualifications"] = shown(existing.qualifications.get(row.unit_id, frozenset()))
+        new["qualifications"] = shown(row.qualifications)
+    return field_changes(old, new, changed)
 
 
 def diffs_for_preview(changes: dict, label) -> list[list]:
     return [[str(label(f)), "", "", True] if v == CHANGED else [str(label(f)), v[0], v[1], False] for f, v in changes.items()]
 
 
-def _field_label(name: str) -> str:
-    labels = {
+def _field_labels() -> dict[str, str]:
+    return {
         "county_id": HEADER["county"], "name": HEADER["name"], "address": HEADER["address"],
         "legal_representative": HEADER["legal_representative"], "phone": HEADER["phone"],
         "employee_count": HEADER["employee_count"], "revenue_wan": HEADER["revenue_wan"],
@@ -369,41 +359,6 @@ def _field_label(name: str) -> str:
         "qualifications": _("licences and certificates"), "size_class": _("size class"),
         "director_required": _("director required"),
     }
-    return labels[name]
-
-
-def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
-    """Plain tuples into a model's table: COPY on PostgreSQL, executemany elsewhere. No model
-    instances, no signals: validation has already run on every row, and the import logs once."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
-
-
-def update_by_copy(model, columns: list[str], rows: list[tuple]) -> None:
-    """PostgreSQL: COPY (id, columns) into a temporary table, then one UPDATE … FROM. bulk_update's
-    CASE WHEN per column costs seconds per thousand rows; this stays near the speed of an insert."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(c) for c in ["id", *columns])
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE zl_import_update ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
-        with cursor.cursor.copy(f"COPY zl_import_update ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        assignments = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
-        cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM zl_import_update AS u WHERE t.id = u.id")
-        cursor.execute("DROP TABLE zl_import_update")
 
 
 def _adapters():
@@ -418,7 +373,7 @@ def _write(to_create: list[UnitRow], to_update: list[tuple[UnitRow, list[str], d
     adapt_date, adapt_decimal = _adapters()
     now = timezone.now()
     stamp = now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
-    _insert_rows(ProductionUnit, [
+    insert_rows(ProductionUnit, [
         "uscc", "name", "county_id", "address", "legal_representative", "phone", "employee_count",
         "revenue_wan", "mandatory_standard", "size_class", "director_required", "status", "updated_at",
     ], [
@@ -447,9 +402,9 @@ def _write(to_create: list[UnitRow], to_update: list[tuple[UnitRow, list[str], d
     Through = ProductionUnit.categories.through
     for chunk in chunked([r.unit_id for r, c, _d in to_update if "categories" in c]):
         Through.objects.filter(productionunit_id__in=chunk).delete()
-    _insert_rows(Through, ["productionunit_id", "productcategory_id"],
+    insert_rows(Through, ["productionunit_id", "productcategory_id"],
                  [(r.unit_id, c) for r in category_rows for c in sorted(r.category_ids)])
     for chunk in chunked([r.unit_id for r, c, _d in to_update if "qualifications" in c]):
         Qualification.objects.filter(unit_id__in=chunk).delete()
-    _insert_rows(Qualification, ["unit_id", "kind", "number", "valid_until"],
+    insert_rows(Qualification, ["unit_id", "kind", "number", "valid_until"],
                  [(r.unit_id, k, n, adapt_date(v)) for r in qualification_rows for (k, n, v) in sorted(r.qualifications, key=str)])

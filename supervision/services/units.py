@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..models import Person, ProductionUnit
-from ..personal_data import id_number_decrypt
+from ..personal_data import id_number_decrypt, id_number_encrypt, id_number_hash, id_number_mask
 from ..rules import director_required_for, size_class_for
 from ..authorization import authorize, may
 
@@ -44,6 +44,20 @@ def person_save(*, actor, person: Person, before: dict | None = None) -> Person:
     authorize(actor, "register.change", person if person.pk else None)
     person.save()
     log(instance=person, action="wagtail.edit", user=actor, data={"before": before or {}, "after": _auditable(person)})
+    return person
+
+
+@transaction.atomic
+def person_create(*, actor, person: Person, id_number: str) -> Person:
+    """A post added in the console (Order 75 Art. 13), its form already applied: the ID number is
+    stored encrypted, found by its keyed hash and shown masked, as the import stores it. The unit
+    must lie in the actor's jurisdiction; the database keeps one open post per person and unit."""
+    authorize(actor, "register.change", person.unit)
+    person.id_number_encrypted = id_number_encrypt(id_number)
+    person.id_number_hash = id_number_hash(id_number)
+    person.id_number_masked = id_number_mask(id_number)
+    person.save()
+    log(instance=person, action="wagtail.create", user=actor, data={"before": {}, "after": _auditable(person)})
     return person
 
 

@@ -1,0 +1,57 @@
+"""Writing already-validated rows as plain tuples: COPY on PostgreSQL, executemany elsewhere.
+
+No model instances and no signals: every row has been checked before, and the import logs once
+(or, for change logs, writes its log rows through here as well). `bulk_create` builds a model
+instance per row and, on PostgreSQL, sends every column as an array parameter to UNNEST, whose
+text escaping costs more than the insert itself on a file of 20,000 rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+
+def _chunk_size() -> int:
+    # SQLite builds of Django report 999 parameters; PostgreSQL has no such limit.
+    limit = connection.features.max_query_params
+    return 5000 if limit is None else max(100, limit - 50)
+
+
+def chunked(items: list, size: int | None = None) -> Iterable[list]:
+    size = size or _chunk_size()
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """Plain tuples into a model's table, values already in the database's form."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+
+
+def update_by_copy(model, columns: list[str], rows: list[tuple]) -> None:
+    """PostgreSQL: COPY (id, columns) into a temporary table, then one UPDATE … FROM. bulk_update's
+    CASE WHEN per column costs seconds per thousand rows; this stays near the speed of an insert."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in ["id", *columns])
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE zl_import_update ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY zl_import_update ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        assignments = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
+        cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM zl_import_update AS u WHERE t.id = u.id")
+        cursor.execute("DROP TABLE zl_import_update")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page
 
+from .selectors import pages_choosable_by
 from .views import publish_results_view, refresh_rectification_view
 
 
@@ -49,3 +50,10 @@ def copy_needs_a_parent(request, page):
         messages.error(request, gettext("Choose the page under which the copy goes."))
         return redirect(request.path)
     return None
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choosable_pages_only(pages, request):
+    """The chooser's browsing lists a bureau's staff their bureaus' pages and the live shared pages,
+    never another bureau's (cms/selectors.py; the search is cms/views.py)."""
+    return pages_choosable_by(user=request.user, pages=pages)

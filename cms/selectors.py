@@ -81,3 +81,22 @@ def page_chooser_search(*, user, pages, query: str):
     for term in query.split():
         pages = pages.filter(Q(title__icontains=term) | Q(draft_title__icontains=term))
     return pages.order_by("path")
+
+
+def document_servable_to(*, document, user) -> bool:
+    """A document is downloadable by the public once a live, public page links to it (Wagtail's
+    reference index records the links of a page's saved content, not of its unpublished drafts);
+    before that, only by the staff who may choose it (its bureau's, and the bureaus' above) and the
+    platform admins. Another county's draft attachment is then a 404, as is an unlinked one."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, ReferenceIndex
+    from wagtail.permissions import policy_registry
+
+    permission_policy = policy_registry.get_by_type(type(document))
+    if user.is_authenticated and permission_policy.user_has_any_permission_for_instance(user, ["choose", "add", "change"], document):
+        return True
+    page_ids = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(document), to_object_id=str(document.pk),
+        base_content_type=ContentType.objects.get_for_model(Page),
+    ).values_list("object_id", flat=True)
+    return Page.objects.live().public().filter(pk__in=[int(pk) for pk in page_ids if pk.isdigit()]).exists()

@@ -83,7 +83,41 @@ class BureauPagesMiddleware:
         ids = _named_page_ids(request, view_kwargs)
         if ids and not pages_in_scope(ids, user):
             raise Http404
+        if not media_in_scope(request, view_kwargs, user):
+            raise Http404
         return None
+
+
+# The URL parameters through which Wagtail's image and document views (and their choosers) name
+# the object, by URL namespace; the choosers' chosen-multiple view takes `?id=`.
+MEDIA_URL_KWARGS = {
+    "wagtailimages": ("image", ("image_id",)),
+    "wagtailimages_chooser": ("image", ("image_id", "pk")),
+    "wagtaildocs": ("document", ("document_id", "doc_id")),
+    "wagtaildocs_chooser": ("document", ("pk",)),
+}
+
+
+def media_in_scope(request, view_kwargs, user) -> bool:
+    """False when the URL names an image or a document outside every collection the user holds a
+    permission on (another bureau's, or the platform's root collection): Wagtail would answer with
+    its permission-denied redirect, we answer 404 like every other object of another county."""
+    match = request.resolver_match
+    kind = MEDIA_URL_KWARGS.get(match.namespace) if match is not None else None
+    if kind is None:
+        return True
+    model_kind, kwargs = kind
+    names = [view_kwargs.get(k) for k in kwargs] + request.GET.getlist("id")
+    ids = {int(n) for n in names if n is not None and str(n).isdigit()}
+    if not ids:
+        return True
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    model = get_image_model() if model_kind == "image" else get_document_model()
+    reachable = policy_registry.get_by_type(model).instances_user_has_any_permission_for(user, ["add", "change", "choose"])
+    return not model.objects.filter(pk__in=ids).exclude(pk__in=reachable.values("pk")).exists()
 
 
 def pages_in_scope(ids: set[int], user) -> bool:

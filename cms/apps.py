@@ -18,9 +18,10 @@ class CmsConfig(AppConfig):
         # Each bureau's page subtree, page permissions and workflow, made with its staff groups.
         from supervision.roles import register_page_sync
 
-        from .services import bureau_pages_sync
+        from .services import bureau_collections_sync, bureau_pages_sync
 
         register_page_sync(bureau_pages_sync)
+        register_page_sync(bureau_collections_sync)  # and its collection of images and documents
 
 
 def _wagtail_exports_formula_safe():

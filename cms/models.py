@@ -152,6 +152,23 @@ class BureauPage(BureauOwnedPage):
         return self.jurisdiction
 
 
+class BureauCollection(models.Model):
+    """本局图片和文档: the Wagtail collection of one bureau's images and documents, beside its page
+    subtree. Its groups (and those of the bureaus above) hold their collection permissions on it
+    only (`cms.services.bureau_collections_sync`), so an operator uploads and chooses their own
+    bureau's images and documents and sees no other bureau's; the root collection is the
+    platform's (platform admins)."""
+
+    jurisdiction = models.OneToOneField("supervision.Jurisdiction", on_delete=models.PROTECT, related_name="+", verbose_name=_("Jurisdiction"))
+    collection = models.OneToOneField("wagtailcore.Collection", on_delete=models.PROTECT, related_name="+", verbose_name=_("collection"))
+
+    class Meta:
+        verbose_name = _("bureau collection")
+
+    def __str__(self):
+        return self.collection.name
+
+
 class ResultsPage(RoutablePageMixin, BureauOwnedPage):
     """考核结果公示: one published round, as a snapshot taken at publication. Later changes to the
     data never rewrite it; a correction is a new revision with its reason shown on the page."""

@@ -25,3 +25,72 @@ def published_units_search(*, rounds: Iterable[ResultsPage], query: str, limit: 
                 if len(hits) >= limit:
                     return hits
     return hits
+
+
+# --- what a bureau's staff may choose in Wagtail's page chooser (issue 15) -------------------------
+
+def bureau_page_paths_in_scope(*, user) -> list[str]:
+    """The tree paths of the bureau pages of the user's jurisdiction and the bureaus below it."""
+    from supervision.scoping import user_jurisdiction
+
+    from .models import BureauPage
+
+    own = user_jurisdiction(user)
+    if own is None:
+        return []
+    return list(BureauPage.objects.filter(jurisdiction__path__startswith=own.path).values_list("path", flat=True))
+
+
+def pages_choosable_by(*, user, pages):
+    """`pages` restricted to what the page chooser offers `user`: their bureaus' subtrees (drafts
+    included: an operator links a notice to a draft of the same bureau before both go live) and the
+    platform's shared pages (home, results index, regulations, the platform's notices) once live.
+    Another bureau's pages are not offered, live or not: the bureau-pages middleware answers 404 on
+    them, and a public page of theirs is linked by its address (external link)."""
+    from django.db.models import Q
+    from wagtail.models import Page
+
+    from .models import BureauPage
+
+    if user.is_active and user.is_superuser:
+        return pages
+    bureau_depth = 3  # root, home, bureau page (BureauPage.parent_page_types is the home page)
+    bureau_paths = set(BureauPage.objects.values_list("path", flat=True))
+    shared_tops = [path for path in Page.objects.filter(depth=bureau_depth).values_list("path", flat=True) if path not in bureau_paths]
+    scope = Q(depth__lt=bureau_depth)
+    for path in bureau_page_paths_in_scope(user=user):
+        scope |= Q(path__startswith=path)
+    for path in shared_tops:
+        scope |= Q(path__startswith=path, live=True)
+    return pages.filter(scope)
+
+
+def page_chooser_search(*, user, pages, query: str):
+    """The chooser's search: every term a substring of the title (or the draft's title). Wagtail's
+    autocomplete matches whole index tokens, and Chinese has no spaces between words: "停电" never
+    found "余杭区停电通知"."""
+    from django.db.models import Q
+
+    pages = pages_choosable_by(user=user, pages=pages)
+    for term in query.split():
+        pages = pages.filter(Q(title__icontains=term) | Q(draft_title__icontains=term))
+    return pages.order_by("path")
+
+
+def document_servable_to(*, document, user) -> bool:
+    """A document is downloadable by the public once a live, public page links to it (Wagtail's
+    reference index records the links of a page's saved content, not of its unpublished drafts);
+    before that, only by the staff who may choose it (its bureau's, and the bureaus' above) and the
+    platform admins. Another county's draft attachment is then a 404, as is an unlinked one."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, ReferenceIndex
+    from wagtail.permissions import policy_registry
+
+    permission_policy = policy_registry.get_by_type(type(document))
+    if user.is_authenticated and permission_policy.user_has_any_permission_for_instance(user, ["choose", "add", "change"], document):
+        return True
+    page_ids = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(document), to_object_id=str(document.pk),
+        base_content_type=ContentType.objects.get_for_model(Page),
+    ).values_list("object_id", flat=True)
+    return Page.objects.live().public().filter(pk__in=[int(pk) for pk in page_ids if pk.isdigit()]).exists()

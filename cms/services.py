@@ -127,6 +127,46 @@ def bureau_pages_sync(bureaus: dict) -> None:
         _bureau_workflow_ensure(page, approvers)
 
 
+def bureau_collection_name(jurisdiction) -> str:
+    return f"{jurisdiction.name}（{jurisdiction.code}）"
+
+
+@transaction.atomic
+def bureau_collections_sync(bureaus: dict) -> None:
+    """Registered with `supervision.roles.roles_sync`: for every bureau, its collection of images
+    and documents under the root collection (flat, like the bureau pages); on each, the collection
+    permissions of the groups of that bureau and of the bureaus above it
+    (`ROLE_COLLECTION_PERMISSIONS`), and nobody else's. The root collection stays the platform
+    admins' (superusers, who need no grant)."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    from supervision.roles import ROLE_COLLECTION_PERMISSIONS
+
+    from .models import BureauCollection
+
+    links = {link.jurisdiction_id: link for link in BureauCollection.objects.select_related("jurisdiction", "collection")}
+    root = Collection.get_first_root_node()
+    for jurisdiction in bureaus:
+        if jurisdiction.pk not in links:
+            collection = root.add_child(instance=Collection(name=bureau_collection_name(jurisdiction)))
+            links[jurisdiction.pk] = BureauCollection.objects.create(jurisdiction=jurisdiction, collection=collection)
+    names = {name for names in ROLE_COLLECTION_PERMISSIONS.values() for name in names}
+    perms = {f"{p.content_type.app_label}.{p.codename}": p.pk
+             for p in Permission.objects.filter(content_type__app_label__in={n.split(".")[0] for n in names}).select_related("content_type")}
+    wanted = set()
+    for link in links.values():
+        for jurisdiction, groups in bureaus.items():
+            if link.jurisdiction.path.startswith(jurisdiction.path):
+                for role, group in groups.items():
+                    wanted |= {(group.pk, link.collection_id, perms[n]) for n in ROLE_COLLECTION_PERMISSIONS[role] if n in perms}
+    group_ids = {group.pk for groups in bureaus.values() for group in groups.values()}
+    have = {(g.group_id, g.collection_id, g.permission_id): g.pk for g in GroupCollectionPermission.objects.filter(group_id__in=group_ids)}
+    GroupCollectionPermission.objects.filter(pk__in=[pk for key, pk in have.items() if key not in wanted]).delete()
+    GroupCollectionPermission.objects.bulk_create([GroupCollectionPermission(group_id=g, collection_id=c, permission_id=p)
+                                                   for g, c, p in sorted(wanted - set(have))])
+
+
 def _bureau_workflow_ensure(page, approver_groups) -> None:
     code = page.jurisdiction.code
     workflow, _created = Workflow.objects.get_or_create(name=f"{WORKFLOW_NAME}·{code}", defaults={"active": True})

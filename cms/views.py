@@ -1,13 +1,21 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.forms.search import SearchForm
+from wagtail.admin.views import chooser
+from wagtail.models import Page
 
 from assessment.models import SamplingPlan
 from supervision.authorization import requires
 from supervision.scoping import get_in_scope_or_404
 
+from .selectors import page_chooser_search
 from .services import results_publish, results_rectification_refresh
 
 
@@ -40,3 +48,36 @@ def refresh_rectification_view(request, plan_pk: int):
         return redirect("plans:inspect", plan.pk)
     messages.success(request, _("A new revision with the rectification statuses was sent to the approvers."))
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+class PageChooserSearchView(chooser.SearchView):
+    """Wagtail's page chooser search (the modal of page and link choosers), answering at the same
+    address (config/urls.py): scoped to what the user may choose (`pages_choosable_by`; Wagtail's
+    searched every page of the site, another bureau's drafts included) and matching substrings, so
+    Chinese titles are found by any part of them."""
+
+    def get(self, request):
+        self.i18n_enabled = False
+        self.is_multiple_choice = request.GET.get("multiple")
+        page_type_string = request.GET.get("page_type") or chooser.base_page_type_string
+        try:
+            desired_classes = chooser.page_models_from_string(page_type_string)
+        except (ValueError, LookupError) as e:
+            raise Http404 from e
+        search_form = SearchForm(request.GET)
+        if search_form.is_valid() and search_form.cleaned_data["q"]:
+            pages = Page.objects.exclude(depth=1).type(*desired_classes)
+            pages = page_chooser_search(user=request.user, pages=pages, query=search_form.cleaned_data["q"]).specific()
+        else:
+            pages = Page.objects.none()
+        pages = Paginator(pages, per_page=25).get_page(request.GET.get("p"))
+        for page in pages:
+            page.can_choose = True
+            page.is_parent_page = False
+        table = chooser.PageChooserTable(self.columns, pages, show_locale_labels=False)
+        return TemplateResponse(request, "wagtailadmin/chooser/_search_results.html", chooser.shared_context(request, {
+            "searchform": search_form, "table": table, "pages": pages, "page_type_string": page_type_string,
+        }))
+
+
+page_chooser_search_view = never_cache(require_admin_access(PageChooserSearchView.as_view()))

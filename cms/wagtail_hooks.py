@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page
 
+from .selectors import document_servable_to, pages_choosable_by
 from .views import publish_results_view, refresh_rectification_view
 
 
@@ -49,3 +51,18 @@ def copy_needs_a_parent(request, page):
         messages.error(request, gettext("Choose the page under which the copy goes."))
         return redirect(request.path)
     return None
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choosable_pages_only(pages, request):
+    """The chooser's browsing lists a bureau's staff their bureaus' pages and the live shared pages,
+    never another bureau's (cms/selectors.py; the search is cms/views.py)."""
+    return pages_choosable_by(user=request.user, pages=pages)
+
+
+@hooks.register("before_serve_document")
+def documents_of_public_pages_only(document, request):
+    """/documents/<id>/<name>: a document linked from a live public page, or one the user may
+    choose; anything else a 404 (cms/selectors.py)."""
+    if not document_servable_to(document=document, user=request.user):
+        raise Http404

@@ -6,7 +6,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.views import page_chooser_search_view
+
 urlpatterns = [
+    # Wagtail's page chooser search, scoped to the user's bureau and matching Chinese substrings
+    # (cms/views.py); at Wagtail's own address, so its choosers call it.
+    path("admin/choose-page/search/", page_chooser_search_view, name="cms_choose_page_search"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("exam/", include("assessment.exam_urls")),

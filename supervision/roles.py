@@ -41,6 +41,21 @@ ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
     StaffRole.ADMIN: ["add_page", "change_page", "lock_page", "unlock_page"],
 }
 
+# Wagtail collection permissions (images and documents), granted to each bureau's groups on that
+# bureau's collection only (and the collections of the bureaus below it). Wagtail's policy lets
+# whoever holds `add` change and delete what they uploaded themselves, and treats `delete` as
+# `change`: so operators and approvers upload, choose and edit or delete their own uploads, and
+# only the bureau's administrator changes or deletes a colleague's (an image or a document may be
+# on a published page: deleting it breaks that page, a decision for the bureau). Overseers have no
+# page access, so nothing to attach.
+ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    StaffRole.OVERSEER: [],
+    StaffRole.OPERATOR: ["wagtailimages.add_image", "wagtailimages.choose_image", "wagtaildocs.add_document", "wagtaildocs.choose_document"],
+    StaffRole.APPROVER: ["wagtailimages.add_image", "wagtailimages.choose_image", "wagtaildocs.add_document", "wagtaildocs.choose_document"],
+    StaffRole.ADMIN: ["wagtailimages.add_image", "wagtailimages.choose_image", "wagtailimages.change_image",
+                      "wagtaildocs.add_document", "wagtaildocs.choose_document", "wagtaildocs.change_document"],
+}
+
 # Each bureau (a jurisdiction with staff) has one group per role, named by the role and the
 # division code, which carries only its page permissions and its approval task: the role groups
 # above carry the model permissions and no page permission at all.
@@ -78,7 +93,7 @@ def _permissions(names: list[str]) -> list[Permission]:
 def roles_sync() -> dict[str, Group]:
     """The role groups with their model permissions, each bureau's groups, and (through the
     registered page syncs) the bureaus' page subtrees, page permissions and workflows."""
-    from wagtail.models import GroupPagePermission
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
     groups = {}
     permissions = role_permissions()
@@ -92,6 +107,10 @@ def roles_sync() -> dict[str, Group]:
     # publish_page, past every workflow). Platform admins are superusers and need none.
     stray = [g.pk for g in Group.objects.filter(page_permissions__isnull=False).distinct() if not is_bureau_group_name(g.name)]
     GroupPagePermission.objects.filter(group_id__in=stray).delete()
+    # The same for images and documents: Editors and Moderators hold theirs on the root collection,
+    # which would show them every bureau's.
+    stray = [g.pk for g in Group.objects.filter(collection_permissions__isnull=False).distinct() if not is_bureau_group_name(g.name)]
+    GroupCollectionPermission.objects.filter(group_id__in=stray).delete()
     bureaus_sync()
     return groups
 

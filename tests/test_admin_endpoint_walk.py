@@ -217,6 +217,17 @@ def world(staff, tree, django_user_model) -> World:
     conflict = ConflictDeclaration.objects.create(staff=marked_staff, unit=unit, reason=f"{MARK}亲属")
     TOTPDevice.objects.create(user=marked_staff.user, name="totp", confirmed=True)
 
+    # An image and a document in 余杭区's collection (cms.services.bureau_collections_sync).
+    from wagtail.documents.models import Document
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from cms.models import BureauCollection
+
+    media = BureauCollection.objects.get(jurisdiction=tree.county_a).collection
+    image = Image.objects.create(title=f"{MARK}现场照片", file=get_test_image_file(), collection=media, uploaded_by_user=staff.operator_a)
+    document = Document.objects.create(title=f"{MARK}通知附件", file=SimpleUploadedFile("notice.pdf", b"%PDF-1.4\n%%EOF\n"),
+                                       collection=media, uploaded_by_user=staff.operator_a)
     holiday = HolidaySchedule.objects.create(year=2031, source=f"{MARK}通知", holidays="2031-01-01")
     task = Task.objects.filter(pk=task_state.task_id).first()
     workflow = workflow_state.workflow
@@ -254,17 +265,17 @@ def world(staff, tree, django_user_model) -> World:
         "forms": {"page_id": pages},
         "workflows": {"pk": [workflow.pk, task.pk if task else ABSENT], "page_pk": bureau.pk, "workflow_pk": workflow.pk,
                       "app_label": "cms", "model_name": "jurisdictionapprovaltask", "task_id": task.pk if task else ABSENT},
-        "collections": {"pk": Collection.get_first_root_node().pk, "collection_id": Collection.get_first_root_node().pk},
+        "collections": {"pk": [Collection.get_first_root_node().pk, media.pk], "collection_id": [Collection.get_first_root_node().pk, media.pk]},
         "editing-sessions": {"app_label": "wagtailcore", "model_name": "page", "object_id": draft.pk, "session_id": ABSENT},
         "tag-autocomplete": {"app_name": "taggit", "model_name": "tag"},
         "settings": {"app_name": "cms", "model_name": "homepage", "pk": ABSENT},
         "sites": {"pk": Site.objects.first().pk},
         "users": {"pk": marked_staff.user.pk},
         "groups": {"pk": group.pk},
-        # No bureau role may upload images or documents or manage redirects (supervision/roles.py
-        # grants none): there is no county A object of those kinds to fill in.
-        "documents": {"document_id": ABSENT, "doc_id": ABSENT, "uploaded_file_id": ABSENT, "pk": ABSENT},
-        "images": {"image_id": ABSENT, "uploaded_file_id": ABSENT, "filter_spec": "original", "pk": ABSENT},
+        # 余杭区's marked image and document; the multiple-upload views' unfinished uploads
+        # (UploadedFile) are the uploader's own, none of county A's to fill in.
+        "documents": {"document_id": document.pk, "doc_id": document.pk, "uploaded_file_id": ABSENT, "pk": document.pk},
+        "images": {"image_id": image.pk, "uploaded_file_id": ABSENT, "filter_spec": ["original", "max-165x165"], "pk": image.pk},
         "redirects": {"redirect_id": ABSENT},
         "password_reset": {"uidb64": urlsafe_base64_encode(force_bytes(marked_staff.user.pk)), "token": "set-password"},
     }
@@ -284,6 +295,8 @@ def world(staff, tree, django_user_model) -> World:
         "wagtailadmin_pages:search_results": ["?q=标记甲"],
         "units:index": ["", "?q=标记甲"],
         "people:index": ["", "?q=标记甲"],
+        "wagtailimages_chooser:chosen_multiple": [f"?id={image.pk}"],
+        "wagtaildocs_chooser:chosen_multiple": [f"?id={document.pk}"],
     }
     return World(values=values, routes=routes, queries=queries, usccs=[r["统一社会信用代码"] for r in rows])
 
@@ -331,7 +344,7 @@ def test_the_walk_sees_county_a_s_own_data(world, staff):
     client.force_login(staff.operator_a)
     seen, _statuses = _walk(client, paths, markers_of(world))
     for expected in ("/admin/units/", "/admin/people/", "/admin/imports/", "/admin/plans/", "/admin/orders/", "/admin/penalties/",
-                     "/admin/conflicts/", "/admin/bureau_legal/", "/admin/pages/"):
+                     "/admin/conflicts/", "/admin/bureau_legal/", "/admin/pages/", "/admin/images/", "/admin/documents/"):
         assert any(p.startswith(expected) for p in seen), expected
     assert len(seen) >= 40, sorted(seen)
 

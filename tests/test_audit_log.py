@@ -36,6 +36,7 @@ EXEMPT = {
     "cms/services.py:results_index_ensure": "creates the results index once (setup, not a publication)",
     "cms/services.py:bureau_page_ensure": "creates a bureau's subtree page once (setup, not a publication)",
     "cms/services.py:bureau_pages_sync": "keeps bureau pages and their workflows in step with the jurisdictions (setup)",
+    "cms/services.py:bureau_collections_sync": "keeps bureau collections and their groups' permissions in step with the jurisdictions (setup)",
 }
 
 

@@ -285,7 +285,22 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # workflow itself: cms/workflows.py.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflows.publish_approved"
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
-WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "txt", "py", "docx", "zip"]
+# Images and documents of the bureaus' pages (one collection per bureau, cms.services
+# .bureau_collections_sync). Images: the formats browsers show and Pillow reads safely (no SVG,
+# which carries scripts; no GIF, HEIC or AVIF), at most 10 MB and 40 megapixels (a small file that
+# declares a huge size is refused before it is decoded). Documents: what a bureau publishes (PDF,
+# OFD, the national e-document format, Word and Excel without macros, csv), no archive or
+# executable, at most 20 MB (the request cap is 21 MB). Served only through Wagtail's view
+# (cms/wagtail_hooks.py checks who may have it), never straight from MEDIA_ROOT; only PDFs
+# inline, the rest as attachments.
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILDOCS_EXTENSIONS = ["pdf", "ofd", "docx", "xlsx", "csv"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_CONTENT_TYPES = {"ofd": "application/ofd"}
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 

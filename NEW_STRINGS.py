@@ -1,4 +1,0 @@
-{
-    "collection": "文件夹",
-    "bureau collection": "本局图片和文档",
-}

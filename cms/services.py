@@ -146,7 +146,8 @@ def bureau_collections_sync(bureaus: dict) -> None:
     from .models import BureauCollection
 
     links = {link.jurisdiction_id: link for link in BureauCollection.objects.select_related("jurisdiction", "collection")}
-    root = Collection.get_first_root_node()
+    # Wagtail's migration makes the root collection; a flushed database (the browser tests') has none.
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     for jurisdiction in bureaus:
         if jurisdiction.pk not in links:
             collection = root.add_child(instance=Collection(name=bureau_collection_name(jurisdiction)))

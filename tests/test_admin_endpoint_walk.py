@@ -146,6 +146,7 @@ def world(staff, tree, django_user_model) -> World:
     from assessment.services.sessions import notice_print_record, session_create, tickets_issue
     from cms.models import BureauPage, NoticePage
     from cms.services import results_publish
+    from inspection.models import InspectionItem
     from django.core.management import call_command
     from supervision.fake_register import person_rows, unit_rows
     from supervision.models import HolidaySchedule, OrderSource, Person, ProductCategory, ProductionUnit
@@ -171,6 +172,7 @@ def world(staff, tree, django_user_model) -> World:
     person = Person.objects.filter(unit=unit).first()
 
     call_command("import_questions", STARTER_BANK, verbosity=0)
+    call_command("load_inspection_items", verbosity=0)
     plan = SamplingPlan.objects.create(jurisdiction=tree.county_a, year=2026, title=f"{MARK}计划", roles=["director", "officer"],
                                        created_by=staff.operator_a, sample_size=2)
     sampling.plan_submit(actor=staff.operator_a, plan=plan)
@@ -249,6 +251,8 @@ def world(staff, tree, django_user_model) -> World:
                   "selection_pk": selections[0].pk, "action": ["submit", "approve", "unlock", "freeze", "draw"]},
         "conflicts": {"pk": conflict.pk},
         "questions": {"pk": Question.objects.first().pk, "status": "retired", "file_format": "csv"},
+        # The inspection item list is national like the question bank: no bureau's marker to hide.
+        "inspection_items": {"pk": InspectionItem.objects.first().pk, "status": "retired"},
         "blueprints": {"pk": (Blueprint.objects.first() or Question.objects.first()).pk},
         "2fa": {"pk": marked_staff.pk},
         "publish-results": {"plan_pk": plan.pk},
@@ -355,7 +359,7 @@ SEAM_EXEMPT = {
     "two_factor_recovery": "one's own recovery codes, after enrolling",
     "two_factor_verify": "one's own code at login",
 }
-OUR_APPS = ("supervision", "assessment", "cms", "config")
+OUR_APPS = ("supervision", "assessment", "inspection", "cms", "config")
 
 
 def seam_decision(path: str, user) -> bool | None:

@@ -24,6 +24,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "supervision",
     "assessment",
+    "inspection",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",

@@ -1,10 +1,11 @@
-"""The whole demo, layer by layer (supervision, then assessment, then the public site)."""
+"""The whole demo, layer by layer (supervision, then assessment and the inspection item list, then the public site)."""
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from assessment.demo import seed_bank, seed_plan
 from cms.demo import seed_past_round, seed_site
+from inspection.services import items_load
 from supervision.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = seed_demo()
         seed_bank()
+        items_load(actor=None)
         tickets = seed_plan()
         seed_site()
         seed_past_round()

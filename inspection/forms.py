@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .articles import ARTICLE_CHOICES
+from .models import FindingConsequence, InspectionItem
+from .services import FIELDS, ItemContent, item_content_errors
+
+
+class InspectionItemForm(WagtailAdminModelForm):
+    """An item's content. Saving makes a new version (see inspection.services)."""
+
+    code = forms.CharField(label=_("code"), max_length=32, help_text=_("e.g. QS-18; cannot be changed later."))
+    title = forms.CharField(label=_("title"), max_length=200)
+    article = forms.ChoiceField(label=_("legal basis"), choices=ARTICLE_CHOICES)
+    content = forms.CharField(label=_("what is inspected"), widget=forms.Textarea(attrs={"rows": 3}))
+    method = forms.CharField(label=_("inspection method"), widget=forms.Textarea(attrs={"rows": 2}))
+    consequence = forms.ChoiceField(label=_("consequence of a finding"), required=False,
+                                    choices=[("", _("The article's own"))] + list(FindingConsequence.choices))
+
+    class Meta:
+        model = InspectionItem
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        version = self.instance.current_version if self.instance.pk else None
+        if version is not None:
+            self.fields["code"].disabled = True
+            self.fields["code"].required = False
+            self.initial["code"] = self.instance.code
+            if not self.is_bound:
+                for name in FIELDS:
+                    self.initial[name] = getattr(version, name)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            # The model's own validation (unique code) runs on the instance after clean().
+            self.instance.code = (cleaned.get("code") or "").strip()
+        if self.errors:
+            return cleaned
+        self.content = ItemContent(**{name: cleaned.get(name) or "" for name in FIELDS}).normalised()
+        for field_name, message in item_content_errors(self.content):
+            self.add_error(field_name if field_name in self.fields else None, message)
+        return cleaned

@@ -1,0 +1,120 @@
+"""The 现场检查 (on-site inspection) section of the console: the inspection item list."""
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from supervision.console import ProtectedDeleteView
+
+from . import views
+from .articles import ARTICLE_CHOICES
+from .forms import InspectionItemForm
+from .models import InspectionItem, ItemStatus
+from .selectors import item_versions
+from .services import item_create, item_update
+
+
+class InspectionItemFilterSet(WagtailFilterSet):
+    article = django_filters.ChoiceFilter(label=_("legal basis"), choices=ARTICLE_CHOICES, field_name="current_version__article")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ItemStatus.choices)
+
+    class Meta:
+        model = InspectionItem
+        fields = ["article", "status"]
+
+
+class _ThroughService:
+    """Wagtail's save goes through the service; its refusals are shown on the form."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.form_invalid(form)
+
+
+class InspectionItemCreateView(_ThroughService, generic.CreateView):
+    def save_instance(self):
+        return item_create(actor=self.request.user, code=self.form.cleaned_data["code"], content=self.form.content,
+                           sort_order=(InspectionItem.objects.count() + 1) * 10)
+
+
+class InspectionItemEditView(_ThroughService, generic.EditView):
+    def save_instance(self):
+        return item_update(actor=self.request.user, item=InspectionItem.objects.get(pk=self.object.pk), content=self.form.content)
+
+
+class InspectionItemIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("current_version")
+
+
+class InspectionItemInspectView(generic.InspectView):
+    template_name = "inspection/item_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update({
+            "item": self.object, "version": self.object.current_version, "versions": item_versions(self.object),
+            "can_edit": self.permission_policy.user_has_permission(self.request.user, "change"), "statuses": ItemStatus,
+        })
+        return context
+
+
+class InspectionItemViewSet(ModelViewSet):
+    """抽查事项清单: national, like the question bank; inspections keep the version they used."""
+
+    delete_view_class = ProtectedDeleteView
+    model = InspectionItem
+    name = "inspection_items"
+    icon = "list-ul"
+    menu_label = _("Inspection items")
+    menu_order = 100
+    index_view_class = InspectionItemIndexView
+    add_view_class = InspectionItemCreateView
+    edit_view_class = InspectionItemEditView
+    inspect_view_class = InspectionItemInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = InspectionItemFilterSet
+    search_fields = ["code", "current_version__title", "current_version__content"]
+    search_backend_name = None
+    list_per_page = 50
+    ordering = ["sort_order", "code"]
+
+    @property
+    def list_display(self):
+        return [
+            Column("code", label=_("code"), sort_key="code"),
+            TitleColumn("title", label=_("title"), accessor="current_version.title",
+                        get_url=lambda item: reverse("inspection_items:inspect", args=[item.pk])),
+            Column("article", label=_("legal basis"), accessor="current_version.legal_basis"),
+            Column("consequence", label=_("consequence of a finding"), accessor="current_version.get_consequence_display"),
+            Column("status", label=_("status"), accessor="get_status_display", sort_key="status"),
+            Column("version", label=_("version"), accessor="current_version.number"),
+        ]
+
+    def get_form_class(self, for_update=False):
+        return InspectionItemForm
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("status/<int:pk>/<str:status>/", views.item_status_view, name="status"),
+        ]
+
+
+class InspectionViewSetGroup(ViewSetGroup):
+    menu_label = _("On-site inspection")
+    menu_icon = "clipboard-list"
+    menu_order = 310
+    items = (InspectionItemViewSet,)

@@ -111,6 +111,8 @@ def import_confirm_view(request, pk: int):
         result = ImportResult.from_json(job.result)
         messages.success(request, _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(left)s left their post.") % {
             "created": result.created, "updated": result.updated, "unchanged": result.unchanged, "left": result.left})
+    elif job.status == ImportStatus.INVALID and job.kind == ImportKind.QUESTIONS:
+        messages.error(request, _("The question bank changed since the check and some rows now have errors; nothing was written."))
     elif job.status == ImportStatus.INVALID:
         messages.error(request, _("The register changed since the check and some rows now have errors; nothing was written."))
     return redirect(reverse("imports:inspect", args=[job.pk]))

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 import tablib
 from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from supervision.exports import dataset_bytes, neutralise
 from supervision.imports.cells import split_list
 from supervision.imports.result import Column, ImportResult, PlannedChange, RowError, column_positions
 from supervision.imports.table import Table, cell_text, read_table
 from supervision.models import ProductCategory
+from supervision.services.import_jobs import file_label
 
 from .models import KnowledgeArea, Question, QuestionStatus
 from .services.bank import LETTERS, QuestionContent, question_content_errors, question_create, question_update
@@ -50,7 +52,7 @@ def _word(words: dict, value: str, row: int, key: str, message: str, errors: lis
     return result
 
 
-def questions_import(*, table: Table, actor, dry_run: bool, filename: str = "") -> ImportResult:
+def questions_import(*, table: Table, actor, dry_run: bool, filename: str = "", jurisdiction=None, progress=None) -> ImportResult:
     positions = column_positions(table, QUESTION_COLUMNS)
     areas = {a.name: a for a in KnowledgeArea.objects.all()}
     categories = dict(ProductCategory.objects.values_list("name", "pk"))
@@ -121,7 +123,14 @@ def questions_import(*, table: Table, actor, dry_run: bool, filename: str = "") 
             question_create(actor=actor, content=row.content, status=QuestionStatus.ACTIVE)
         for row, question in to_update:
             question_update(actor=actor, question=question, content=row.content)
+        if jurisdiction is not None:
+            # The file as a whole, on the importing bureau (each question's own entry is written above).
+            log(instance=jurisdiction, action="assessment.import_questions", user=actor, data={
+                "file": filename, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+            })
     result.written = True
+    if progress:
+        progress(len(table.rows), len(table.rows))
     return result
 
 
@@ -141,6 +150,14 @@ def questions_export(*, queryset, file_format: str) -> bytes:
     return dataset_bytes(dataset, file_format)
 
 
-def questions_import_file(*, data: bytes, filename: str, actor, dry_run: bool) -> ImportResult:
-    """Read a bank spreadsheet and import it; `ImportFileError` for a file that cannot be read."""
-    return questions_import(table=read_table(data=data, filename=filename), actor=actor, dry_run=dry_run, filename=filename)
+def questions_import_file(
+    *, data: bytes, filename: str, actor, dry_run: bool, jurisdiction=None, progress=None, **_job,
+) -> ImportResult:
+    """Read a bank spreadsheet and import it; `ImportFileError` for a file that cannot be read. The
+    import-job runner (`supervision.services.import_jobs`, kind "questions") calls this with the
+    uploading bureau, which the audit entry names; job options of the register's kinds are ignored."""
+    label = file_label(filename=filename, data=data)
+    return questions_import(
+        table=read_table(data=data, filename=filename), actor=actor, dry_run=dry_run, filename=label,
+        jurisdiction=jurisdiction, progress=progress,
+    )

@@ -42,6 +42,7 @@ def register_assessment_section():
 def register_assessment_log_actions(actions):
     for action, label, message in (
         ("assessment.question_status", _("Question status"), _("Changed a question's status")),
+        ("assessment.import_questions", _("Import questions"), _("Imported questions from a file")),
         ("assessment.plan_submit", _("Submit plan"), _("Submitted the plan for approval")),
         ("assessment.plan_approve", _("Approve plan"), _("Approved the plan")),
         ("assessment.plan_return", _("Return plan"), _("Returned the plan to its drafter")),

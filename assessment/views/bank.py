@@ -2,23 +2,20 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from supervision.authorization import requires
 from supervision.imports.table import ImportFileError
+from supervision.models import ImportKind, ImportStatus
+from supervision.services.import_jobs import import_job_create
 from supervision.views.register import file_response
 
 from ..models import Question, QuestionStatus, QuestionType
 from ..services.papers import blueprint_check
-from ..questions_io import questions_export, questions_import_file
+from ..questions_io import questions_export
 from ..services.bank import question_set_status
-
-
-# The checked file waits in the session for the confirmation, so keep it small.
-MAX_BANK_FILE_BYTES = 2 * 1024 * 1024
 
 
 @requires("bank.change", hidden=True)
@@ -54,38 +51,25 @@ def questions_export_view(request, file_format: str):
 
 @requires("bank.change")
 def questions_import_view(request):
-    """Upload → preview (every row's error, or what will change) → confirm; all or nothing."""
-    context = {}
-    if request.method == "POST":
-        upload: UploadedFile | None = request.FILES.get("file")
-        confirm = request.POST.get("confirm") == "1"
-        if confirm:
-            data, name = request.session.pop("question_import", (None, None)) or (None, None)
-            if data is None:
-                messages.error(request, _("The checked file has expired; upload it again."))
-                return redirect("questions:import")
-            data = bytes.fromhex(data)
-        elif upload is None:
-            context["error"] = _("Choose a file to upload.")
-            return render(request, "assessment/questions_import.html", context, status=400)
-        elif upload.size > MAX_BANK_FILE_BYTES:
-            context["error"] = _("A question bank file is at most 2 MB; split it into smaller files.")
-            return render(request, "assessment/questions_import.html", context, status=400)
-        else:
-            data, name = upload.read(), upload.name
+    """Upload a bank file as an import job (supervision.services.import_jobs, kind "questions"): the
+    job's page previews every row's error or what will change, and its confirm step writes, all or
+    nothing, exactly as for the register."""
+    if request.method != "POST":
+        return render(request, "assessment/questions_import.html", {})
+    upload = request.FILES.get("file")
+    if upload is None:
+        error = _("Choose a file to upload.")
+    else:
         try:
-            result = questions_import_file(data=data, filename=name, actor=request.user, dry_run=not confirm)
-        except ImportFileError as error:
-            context["error"] = str(error)
-            return render(request, "assessment/questions_import.html", context, status=400)
-        if confirm and result.written:
-            messages.success(request, _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
-                "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
-            return redirect("questions:index")
-        if result.ok and not confirm:
-            request.session["question_import"] = (data.hex(), name)
-        context.update({"result": result, "filename": name})
-    return render(request, "assessment/questions_import.html", context)
+            job = import_job_create(actor=request.user, kind=ImportKind.QUESTIONS, filename=upload.name, data=upload.read())
+        except (PermissionDenied, ImportFileError) as failure:
+            error = str(failure)
+        else:
+            if job.status != ImportStatus.FAILED:
+                return redirect("imports:inspect", job.pk)
+            error = job.message  # not readable at all (checked within the request): say so on the form
+
+    return render(request, "assessment/questions_import.html", {"error": error}, status=400)
 
 
 def blueprint_check_context(*, role: str, cells: list[tuple[int, str, int]], points: dict[str, int]) -> dict:

@@ -8,6 +8,9 @@ from .jurisdiction import Jurisdiction
 class ImportKind(models.TextChoices):
     UNITS = "units", _("Production units")
     PERSONNEL = "personnel", _("Quality staff")
+    # The national question bank, imported by an approver or administrator of any bureau; the kind's
+    # check and write are registered by assessment (supervision.services.import_jobs.register_import_kind).
+    QUESTIONS = "questions", _("Questions")
 
 
 class ImportStatus(models.TextChoices):
@@ -20,7 +23,7 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportJob(models.Model):
-    """导入任务: one uploaded register file, checked (preview) and then, once confirmed, written.
+    """导入任务: one uploaded file (register or question bank), checked (preview) and then, once confirmed, written.
 
     The file is kept until the job is done so the confirmation writes exactly what was previewed."""
 

@@ -17,7 +17,7 @@ from ..imports.result import ImportResult
 from ..imports.table import ImportFileError
 from ..models import ImportJob, ImportKind, ImportStatus
 from ..scoping import get_in_scope_or_404
-from ..services.import_jobs import import_job_confirm, import_job_create
+from ..services.import_jobs import import_job_confirm, import_job_create, import_kind_spec
 from .register import file_response
 
 ERRORS_PER_PAGE = 100
@@ -39,6 +39,11 @@ class ImportUploadForm(WagtailAdminModelForm):
     class Meta:
         model = ImportJob
         fields = ["kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The register's kinds only: questions are uploaded from the question bank (bank.change).
+        self.fields["kind"].choices = [(k.value, k.label) for k in (ImportKind.UNITS, ImportKind.PERSONNEL)]
 
 
 class ImportUploadView(console.ScopedCreateView):
@@ -73,17 +78,23 @@ class ImportJobView(console.ScopedInspectView):
         context = super().get_context_data(**kwargs)
         job = self.object
         result = ImportResult.from_json(job.result) if job.result else None
-        context.update({"job": job, "result": result, "statuses": ImportStatus})
+        spec = import_kind_spec(job.kind)
+        context.update({
+            "job": job, "result": result, "statuses": ImportStatus,
+            "upload_url": reverse(spec.upload_url), "done_url": reverse(spec.done_url),
+        })
         if result is not None:
             context["error_page"] = Paginator(result.errors, ERRORS_PER_PAGE).get_page(self.request.GET.get("page"))
         context["can_confirm"] = (
-            job.status == ImportStatus.READY and may(self.request.user, "register.import")
+            job.status == ImportStatus.READY and may(self.request.user, spec.action)
         )
         return context
 
 
-@requires("register.import")
+@requires("console.read")
 def import_confirm_view(request, pk: int):
+    """Confirm a checked job; the service decides who may, by the job's kind (the register's
+    importers, or the bank's approvers and administrators for questions)."""
     # Scope first: another county's job is a 404 whatever the method.
     job = get_in_scope_or_404(ImportJob.objects.all(), user=request.user, pk=pk)
     if request.method != "POST":
@@ -92,10 +103,16 @@ def import_confirm_view(request, pk: int):
         job = import_job_confirm(actor=request.user, job=job)
     except PermissionDenied:
         raise Http404
-    if job.status == ImportStatus.DONE:
+    if job.status == ImportStatus.DONE and job.kind == ImportKind.QUESTIONS:
+        result = ImportResult.from_json(job.result)
+        messages.success(request, _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
+            "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+    elif job.status == ImportStatus.DONE:
         result = ImportResult.from_json(job.result)
         messages.success(request, _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(left)s left their post.") % {
             "created": result.created, "updated": result.updated, "unchanged": result.unchanged, "left": result.left})
+    elif job.status == ImportStatus.INVALID and job.kind == ImportKind.QUESTIONS:
+        messages.error(request, _("The question bank changed since the check and some rows now have errors; nothing was written."))
     elif job.status == ImportStatus.INVALID:
         messages.error(request, _("The register changed since the check and some rows now have errors; nothing was written."))
     return redirect(reverse("imports:inspect", args=[job.pk]))

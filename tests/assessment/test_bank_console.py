@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessment.models import Blueprint, BlueprintCell, KnowledgeArea, Question, QuestionStatus
+from supervision.models import ImportJob
 
 STARTER = "assessment/data/starter_questions.csv"
 
@@ -136,14 +137,15 @@ def test_console_import_previews_then_confirms(staff, client_for, db):
     client = client_for(staff.approver_a)
     with open(STARTER, "rb") as f:
         data = f.read()
-    response = client.post(reverse("questions:import"), {"file": SimpleUploadedFile("bank.csv", data)})
+    response = client.post(reverse("questions:import"), {"file": SimpleUploadedFile("bank.csv", data)}, follow=True)
     assert response.status_code == 200 and "确认导入" in response.content.decode()
     assert not Question.objects.exists()
-    response = client.post(reverse("questions:import"), {"confirm": "1"})
+    job = ImportJob.objects.get()
+    response = client.post(reverse("imports:confirm", args=[job.pk]))
     assert response.status_code == 302
     count = Question.objects.count()
     assert count >= 150
-    again = client.post(reverse("questions:import"), {"confirm": "1"})  # a double click
+    again = client.post(reverse("imports:confirm", args=[job.pk]))  # a double click
     assert again.status_code == 302 and Question.objects.count() == count
 
 

@@ -1,4 +1,6 @@
-"""The shared body of `import_units` and `import_personnel`."""
+"""The shared body of every import command (`import_units`, `import_personnel`, assessment's
+`import_questions`): the kind's check/write comes from the import-kind registry
+(`supervision.services.import_jobs`), so the command line and the console run the same import."""
 
 import sys
 from pathlib import Path
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from supervision.imports.table import ImportFileError
 from supervision.models import Jurisdiction
-from supervision.services.register import register_import_file
+from supervision.services.import_jobs import import_kind_spec
 
 
 class ImportCommand(BaseCommand):
@@ -16,22 +18,25 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--jurisdiction", required=True, help="GB/T 2260 code of the importing bureau")
+        if import_kind_spec(self.kind).needs_jurisdiction:
+            parser.add_argument("--jurisdiction", required=True, help="GB/T 2260 code of the importing bureau")
         parser.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
         if self.kind == "personnel":
             parser.add_argument("--complete-staff", action="store_true",
                                 help="the file lists everyone in post of its units: the others leave their post today")
 
-    def handle(self, *args, file: Path, jurisdiction: str, dry_run: bool, complete_staff: bool = False, **options):
-        try:
-            bureau = Jurisdiction.objects.get(code=jurisdiction)
-        except Jurisdiction.DoesNotExist:
-            raise CommandError(_("No such division code: %(code)s") % {"code": jurisdiction})
+    def handle(self, *args, file: Path, dry_run: bool, jurisdiction: str | None = None, complete_staff: bool = False, **options):
+        bureau = None
+        if jurisdiction is not None:
+            try:
+                bureau = Jurisdiction.objects.get(code=jurisdiction)
+            except Jurisdiction.DoesNotExist:
+                raise CommandError(_("No such division code: %(code)s") % {"code": jurisdiction})
         if not file.is_file():
             raise CommandError(_("File not found: %(path)s") % {"path": file})
         try:
-            result = register_import_file(
-                kind=self.kind, data=file.read_bytes(), filename=file.name, jurisdiction=bureau,
+            result = import_kind_spec(self.kind).run(
+                data=file.read_bytes(), filename=file.name, jurisdiction=bureau,
                 actor=None, dry_run=dry_run, complete_staff=complete_staff,
             )
         except ImportFileError as error:

@@ -44,9 +44,11 @@ EXPECTED = {
     "plan.change": {OP, AP, AD},
     "plan.approve": {AP, AD},
     "plan.return": {AP, AD},
+    "inspection.read": {OP, AP, AD, OV},
+    "items.change": {AP, AD},  # the inspection item list is national, kept like the question bank
 }
 # What the platform itself (actor=None: the command line, the demo's seed, periodic commands) may do.
-SYSTEM = {"console.edit", "register.change", "staff.manage", "legal_settings.change", "order.change", "bank.change"}
+SYSTEM = {"console.edit", "register.change", "staff.manage", "legal_settings.change", "order.change", "bank.change", "items.change"}
 
 
 @pytest.fixture

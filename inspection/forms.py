@@ -4,7 +4,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .articles import ARTICLE_CHOICES
 from .models import FindingConsequence, InspectionItem
-from .services import FIELDS, ItemContent, item_content_errors
+from .services.items import FIELDS, ItemContent, item_content_errors
 
 
 class InspectionItemForm(WagtailAdminModelForm):

@@ -12,12 +12,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from supervision.console import ProtectedDeleteView
 
-from . import views
+from .views import items as views
 from .articles import ARTICLE_CHOICES
 from .forms import InspectionItemForm
 from .models import InspectionItem, ItemStatus
 from .selectors import item_versions
-from .services import item_create, item_update
+from .services.items import item_create, item_update
 
 
 class InspectionItemFilterSet(WagtailFilterSet):

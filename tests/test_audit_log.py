@@ -41,8 +41,8 @@ EXEMPT = {
 
 
 def service_modules():
-    paths = [p for app in ("supervision", "assessment", "cms") for p in (ROOT / app / "services").glob("*.py") if p.name != "__init__.py"]
-    return paths + [ROOT / "inspection" / "services.py", ROOT / "cms" / "services.py"]
+    paths = [p for app in ("supervision", "assessment", "inspection") for p in (ROOT / app / "services").glob("*.py") if p.name != "__init__.py"]
+    return paths + [ROOT / "cms" / "services.py"]
 
 
 def service_functions():

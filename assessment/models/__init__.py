@@ -21,6 +21,7 @@ from .sampling import (
     Frame,
     LoginThrottle,
     NoticePrint,
+    PlanPurpose,
     PlanStatus,
     SamplingMethod,
     SamplingPlan,
@@ -33,7 +34,7 @@ from .sampling import (
 __all__ = [
     "Attempt", "AttemptAnswer", "AttemptStatus", "FinishedBy",
     "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExaminerPool", "ExamSession", "Frame", "LoginThrottle", "NoticePrint",
-    "PlanStatus", "SamplingMethod", "SamplingPlan", "SamplingUnit", "SessionMode", "Stratification", "Ticket",
+    "PlanPurpose", "PlanStatus", "SamplingMethod", "SamplingPlan", "SamplingUnit", "SessionMode", "Stratification", "Ticket",
     "Blueprint", "BlueprintCell", "Difficulty", "KnowledgeArea", "Mastery", "MultiScoring", "Question",
     "QuestionStatus", "QuestionType", "QuestionVersion", "RoleScope",
 ]

@@ -41,6 +41,14 @@ class SamplingUnit(models.TextChoices):
     PERSON = "person", _("Persons directly")
 
 
+class PlanPurpose(models.TextChoices):
+    """What the drawn units are for: the free assessment of their staff (Order 75 Art. 15), or an
+    on-site inspection of the unit (Art. 14, the `inspection` app). Both use the same frame and draw."""
+
+    ASSESSMENT = "assessment", _("Assessment of directors and officers")
+    INSPECTION = "inspection", _("On-site inspection")
+
+
 class SamplingPlan(models.Model):
     """抽查考核计划: a year's (or batch's) plan of random assessments in a jurisdiction: who is
     eligible, how many to draw and how, approved by an approver before the draw."""
@@ -49,6 +57,7 @@ class SamplingPlan(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     batch = models.PositiveSmallIntegerField(_("batch"), default=1)
     title = models.CharField(_("title"), max_length=128)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=PlanPurpose.choices, default=PlanPurpose.ASSESSMENT, db_index=True)
     # The population rule.
     include_licence = models.BooleanField(_("production licence units"), default=True)
     include_ccc = models.BooleanField(_("CCC units"), default=True)
@@ -85,7 +94,7 @@ class SamplingPlan(models.Model):
         verbose_name_plural = _("sampling plans")
         ordering = ["-year", "-batch", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "year", "batch"], name="unique_plan_batch"),
+            models.UniqueConstraint(fields=["jurisdiction", "purpose", "year", "batch"], name="unique_plan_batch"),
             models.CheckConstraint(condition=Q(sample_ratio_percent__gt=0, sample_ratio_percent__lte=100), name="plan_ratio_range"),
         ]
 

@@ -17,6 +17,7 @@ class OrderStatus(models.TextChoices):
 class OrderSource(models.TextChoices):
     ASSESSMENT = "assessment", _("Failed assessment")
     REGISTER = "register", _("Register finding")
+    INSPECTION = "inspection", _("On-site inspection")
 
 
 class RectificationOrder(models.Model):

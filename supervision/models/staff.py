@@ -27,6 +27,11 @@ class StaffProfile(models.Model):
     )
     role = models.CharField(_("Role"), max_length=16, choices=StaffRole.choices)
     enforcement_cert_no = models.CharField(_("Enforcement certificate number"), max_length=32, blank=True)
+    # 执法证 validity: only staff whose certificate is valid on the day can be drawn as inspectors.
+    enforcement_cert_valid_until = models.DateField(
+        _("Enforcement certificate valid until"), null=True, blank=True,
+        help_text=_("Staff are drawn as inspectors only while their enforcement certificate is valid."),
+    )
     can_examine = models.BooleanField(
         _("Can be drawn as an examiner"), default=False,
         help_text=_("When ticked, this person can be drawn at random as an examiner under the “double random” rule."),

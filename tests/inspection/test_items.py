@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry
 from inspection.articles import ARTICLES
 from inspection.models import FindingConsequence, InspectionItem, InspectionItemVersion, ItemStatus
 from inspection.selectors import items_offered
-from inspection.services import STARTER_ITEMS, ItemContent, item_create, item_set_status, item_update, items_load
+from inspection.services.items import STARTER_ITEMS, ItemContent, item_create, item_set_status, item_update, items_load
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 ORDER_75_TEXT = "工业产品生产单位落实质量安全主体责任监督管理规定"

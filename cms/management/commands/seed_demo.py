@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from assessment.demo import seed_bank, seed_plan
 from cms.demo import seed_past_round, seed_site
-from inspection.services import items_load
+from inspection.services.items import items_load
 from supervision.demo import DEMO_PASSWORD, seed_demo
 
 

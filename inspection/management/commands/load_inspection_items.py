@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from inspection.services import items_load
+from inspection.services.items import items_load
 
 
 class Command(BaseCommand):

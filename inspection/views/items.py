@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from supervision.authorization import requires
 
-from .models import InspectionItem, ItemStatus
-from .services import item_set_status
+from ..models import InspectionItem, ItemStatus
+from ..services.items import item_set_status
 
 
 @requires("items.change", hidden=True)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .articles import ARTICLE_CHOICES, citation
+from ..articles import ARTICLE_CHOICES, citation
 
 
 class ItemStatus(models.TextChoices):

@@ -13,10 +13,10 @@ from wagtail.log_actions import log
 
 from supervision.authorization import authorize
 
-from .articles import ARTICLES
-from .models import FindingConsequence, InspectionItem, InspectionItemVersion, ItemStatus
+from ..articles import ARTICLES
+from ..models import FindingConsequence, InspectionItem, InspectionItemVersion, ItemStatus
 
-STARTER_ITEMS = Path(__file__).resolve().parent / "data" / "starter_items.csv"
+STARTER_ITEMS = Path(__file__).resolve().parent.parent / "data" / "starter_items.csv"
 FIELDS = ("title", "article", "content", "method", "consequence")
 
 

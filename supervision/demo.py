@@ -9,11 +9,18 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import Jurisdiction, StaffProfile, StaffRole
+from .fake_register import person_rows, rows_to_csv, unit_rows
+from .imports.personnel import PERSON_COLUMNS
+from .imports.units import UNIT_COLUMNS
+from .models import HolidaySchedule, Jurisdiction, StaffProfile, StaffRole
 from .services.jurisdictions import jurisdictions_load
+from .services.penalties import legal_settings_set
+from .services.register import register_import_file
 from .services.staff import staff_create, staff_role_assign
+from .workdays import package_covers
 
 DIVISIONS_FILE = Path(__file__).resolve().parent / "fixtures" / "divisions" / "330000.csv"
 DEMO_PASSWORD = "demo-Zlaq-2026"
@@ -76,11 +83,6 @@ DEMO_UNITS = 360
 def seed_register() -> None:
     """A few hundred units in the two demo counties, with their people, through the real import.
     Some units lack a director or officer, so the compliance view has something to show."""
-    from .fake_register import person_rows, rows_to_csv, unit_rows
-    from .imports.personnel import PERSON_COLUMNS
-    from .imports.units import UNIT_COLUMNS
-    from .services.register import register_import_file
-
     city = Jurisdiction.objects.get(code=DEMO_CITY)
     units = unit_rows(DEMO_UNITS, [DEMO_COUNTY, NEIGHBOUR_COUNTY], seed=2026)
     people = person_rows(units, seed=2026, director_share=0.9)
@@ -94,8 +96,6 @@ def seed_register() -> None:
 
 def seed_legal_settings() -> None:
     """Each demo county's particulars for its documents (illustrative, not the real bureaus')."""
-    from .services.penalties import legal_settings_set
-
     for code in (DEMO_COUNTY, NEIGHBOUR_COUNTY):
         county = Jurisdiction.objects.get(code=code)
         legal_settings_set(
@@ -112,11 +112,6 @@ def seed_holiday_schedules() -> None:
     this year and next, where the pinned chinesecalendar has none yet, the demo enters an
     illustrative one (元旦 and 国庆 only), labelled so: a real platform administrator enters the
     notice's dates in 整改处罚 → 节假日安排."""
-    from django.utils import timezone
-
-    from .models import HolidaySchedule
-    from .workdays import package_covers
-
     for year in (timezone.localdate().year, timezone.localdate().year + 1):
         if not package_covers(year):
             HolidaySchedule.objects.get_or_create(year=year, defaults={

@@ -18,7 +18,7 @@ from .filters import counties_in_scope
 from .forms import BureauLegalSettingsForm
 from .history import order_history
 from .models import BureauLegalSettings, DecisionKind, HolidaySchedule, NoPenaltyGround, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
-from .order_states import FINABLE, OPEN, actions_from
+from .order_states import FINABLE, OPEN, UNDER_DEADLINE, actions_from
 from .services.penalties import hearing_threshold_yuan, legal_settings_of, statement_days
 from .authorization import may
 from .views import enforcement as views
@@ -39,7 +39,7 @@ class OrderFilterSet(WagtailFilterSet):
         today = timezone.localdate()
         if value == "overdue":
             return queryset.filter(status=OrderStatus.OVERDUE)
-        return queryset.filter(status__in=[OrderStatus.ISSUED, OrderStatus.EVIDENCE], deadline__gte=today, deadline__lte=today + timedelta(days=7))
+        return queryset.filter(status__in=UNDER_DEADLINE, deadline__gte=today, deadline__lte=today + timedelta(days=7))
 
 
 class OrderIndexView(console.ScopedIndexView):

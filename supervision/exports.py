@@ -15,6 +15,7 @@ from .imports.personnel import PERSON_COLUMNS
 from .imports.result import Column
 from .imports.units import UNIT_COLUMNS
 from .models import Person, ProductionUnit
+from .personal_data import phone_mask
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -150,6 +151,4 @@ class PersonResource(SafeResource, resources.ModelResource):
         return {"principal": "主要负责人", "director": "质量安全总监", "officer": "质量安全员"}[person.role]
 
     def dehydrate_phone(self, person):
-        from .personal_data import phone_mask
-
         return phone_mask(person.phone)

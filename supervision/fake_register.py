@@ -5,9 +5,11 @@ Rows are dicts keyed by the import template's headers, so they go through the re
 
 from __future__ import annotations
 
+import csv
+import io
 import random
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 
 from faker import Faker
 from stdnum.cn import ric, uscc
@@ -124,9 +126,6 @@ def person_rows(units: list[dict[str, object]], seed: int = 2, director_share: f
 
 
 def rows_to_csv(rows: list[dict[str, object]], headers: list[str], encoding: str = "utf-8-sig") -> bytes:
-    import csv
-    import io
-
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=headers)
     writer.writeheader()
@@ -135,8 +134,6 @@ def rows_to_csv(rows: list[dict[str, object]], headers: list[str], encoding: str
 
 
 def rows_to_xlsx(rows: list[dict[str, object]], headers: list[str]) -> bytes:
-    import io
-
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
-from .models import DecisionKind, OrderStatus, ProductionUnit, RectificationOrder
+from .models import DecisionKind, OrderStatus, Person, PersonRole, ProductionUnit, RectificationOrder
 from .services.system import is_system_actor
 
 
@@ -140,8 +140,6 @@ def import_change_text(model, data: dict) -> str:
 
 def person_left_text(data: dict) -> str:
     """Order 75 Art. 13: 质量安全总监，任职 2023-05-05 至 2026-12-03 · 本文件为本单位全部在岗人员 · 导入任务 7."""
-    from .models import PersonRole
-
     role = data.get("role")
     parts = [
         str(PersonRole(role).label) if role in PersonRole.values else str(role or ""),
@@ -177,15 +175,11 @@ def import_change_entries(model, object_ids) -> list[HistoryEntry]:
 
 
 def person_history(person) -> list[HistoryEntry]:
-    from .models import Person
-
     return import_change_entries(Person, [person.pk])
 
 
 def unit_history(unit) -> list[HistoryEntry]:
     from django.urls import reverse
-
-    from .models import Person
 
     orders = list(unit.orders.all())
     entries = [_entry(e, reverse("orders:inspect", args=[int(e.object_id)])) for e in order_log_entries(orders)]

@@ -24,6 +24,8 @@ ISSUED, EVIDENCE, VERIFIED, OVERDUE, REFUSED = (
     OrderStatus.ISSUED, OrderStatus.EVIDENCE, OrderStatus.VERIFIED, OrderStatus.OVERDUE, OrderStatus.REFUSED,
 )
 OPEN = (ISSUED, EVIDENCE, OVERDUE)
+# Open with the deadline still running: the unit may still correct; past the deadline these turn overdue.
+UNDER_DEADLINE = (ISSUED, EVIDENCE)
 
 
 class Transition(NamedTuple):

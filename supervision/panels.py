@@ -1,10 +1,15 @@
 """The console dashboard's first panel: who you are, where, and what is in your jurisdiction."""
 
+from datetime import timedelta
+
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
-from .models import Jurisdiction, JurisdictionLevel, ProductionUnit, StaffProfile
+from .models import Jurisdiction, JurisdictionLevel, OrderStatus, ProductionUnit, RectificationOrder, StaffProfile
+from .order_states import OPEN, UNDER_DEADLINE
 from .scoping import scope_queryset, staff_profile_of
 from .selectors import filter_by_finding, units_with_findings
 
@@ -46,22 +51,14 @@ class EnforcementPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        from datetime import timedelta
-
-        from django.db.models import Count, Q
-        from django.utils import timezone
-
-        from .models import OrderStatus, RectificationOrder
-
         today = timezone.localdate()
-        open_statuses = [OrderStatus.ISSUED, OrderStatus.EVIDENCE]
         rows = (
             scope_queryset(RectificationOrder.objects.all(), user=self.request.user)
             .values("unit__county__name", "unit__county_id")
             .annotate(
-                due=Count("pk", filter=Q(status__in=open_statuses, deadline__gte=today, deadline__lte=today + timedelta(days=7))),
+                due=Count("pk", filter=Q(status__in=UNDER_DEADLINE, deadline__gte=today, deadline__lte=today + timedelta(days=7))),
                 overdue=Count("pk", filter=Q(status=OrderStatus.OVERDUE)),
-                open=Count("pk", filter=Q(status__in=[*open_statuses, OrderStatus.OVERDUE])),
+                open=Count("pk", filter=Q(status__in=OPEN)),
             )
             .order_by("unit__county__name")
         )

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .authorization import role_grants
-from .models import StaffRole
+from .models import Jurisdiction, StaffRole
 
 # The group each role maps to; names are what the console shows.
 ROLE_GROUP_NAMES: dict[str, str] = {
@@ -122,8 +122,6 @@ def bureau_groups(jurisdiction) -> dict[str, Group]:
 
 def bureaus_sync() -> None:
     """Every bureau's groups, then its page subtree, page permissions and workflow."""
-    from .models import Jurisdiction
-
     bureaus = {j: bureau_groups(j) for j in Jurisdiction.objects.filter(staff__isnull=False).distinct()}
     for sync in _page_syncs:
         sync(bureaus)

@@ -1,4 +1,4 @@
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
@@ -8,7 +8,10 @@ from .models import (
     BureauLegalSettings, HolidaySchedule, ImportJob, Jurisdiction, PenaltyDecision, Person, ProductCategory,
     ProductionUnit, RectificationOrder, StaffProfile,
 )
+from .enforcement_viewsets import EnforcementViewSetGroup
+from .history import import_change_text, person_left_text
 from .panels import EnforcementPanel, JurisdictionSummaryPanel
+from .views import two_factor
 from .viewsets import RegisterViewSetGroup
 
 # The rule behind each of Wagtail's actions on the console's models (`authorization`). What a map
@@ -39,8 +42,6 @@ def register_register_section():
 
 @hooks.register("register_admin_viewset")
 def register_enforcement_section():
-    from .enforcement_viewsets import EnforcementViewSetGroup
-
     return EnforcementViewSetGroup()
 
 
@@ -91,8 +92,6 @@ def register_supervision_log_actions(actions):
         label = _("Changed by import")
 
         def format_message(self, log_entry):
-            from .history import import_change_text
-
             return import_change_text(log_entry.content_type.model_class(), log_entry.data or {})
 
     @actions.register_action("supervision.person_left")
@@ -101,8 +100,6 @@ def register_supervision_log_actions(actions):
         label = _("Left the post")
 
         def format_message(self, log_entry):
-            from .history import person_left_text
-
             return person_left_text(log_entry.data or {})
     actions.register_action("supervision.reveal_id", _("Reveal ID number"), _("Revealed a resident ID number"))
     actions.register_action("supervision.person_assessment", _("Assessment result"), _("Recorded the person's supervision assessment result (Art. 15)"))
@@ -130,10 +127,6 @@ def register_supervision_log_actions(actions):
 
 @hooks.register("register_admin_urls")
 def register_two_factor_urls():
-    from django.urls import path
-
-    from .views import two_factor
-
     return [
         path("2fa/setup/", two_factor.setup_view, name="two_factor_setup"),
         path("2fa/verify/", two_factor.verify_view, name="two_factor_verify"),

@@ -18,6 +18,10 @@ import chinese_calendar
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+# The models read this module only inside methods (HolidaySchedule.clean, PenaltyNotice's dates):
+# that is the one direction of the cycle that stays lazy.
+from .models import HolidaySchedule
+
 MAX_RANGE_DAYS = 31
 
 
@@ -96,8 +100,6 @@ class Calendar:
 
     def _entered(self, year: int) -> YearSchedule | None:
         if year not in self._years:
-            from .models import HolidaySchedule
-
             entry = HolidaySchedule.objects.filter(year=year).first()
             self._years[year] = schedule_check(year=year, holidays=entry.holidays, workdays=entry.workdays) if entry else None
         return self._years[year]

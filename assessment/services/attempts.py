@@ -38,12 +38,12 @@ from ..models import (
 )
 from ..models.attempts import new_save_pass_key
 from ..selectors.plans import draw_current
+from .bank import LETTERS
 from .papers import PaperAssembler
 from .results import resit_report
 
 # Answers reaching the server up to this long after the deadline still count (slow networks).
 GRACE_SECONDS = 60
-LETTERS = "ABCDEF"
 
 
 def ticket_blueprint(ticket: Ticket) -> Blueprint:

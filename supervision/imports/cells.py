@@ -11,6 +11,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 
+from ..models import Jurisdiction
 from .table import cell_code, cell_text
 
 
@@ -71,7 +72,6 @@ def area_code_known(code: str) -> bool:
     """In the shipped lists, or a division loaded into this platform since (load_divisions)."""
     if code in area_codes():
         return True
-    from ..models import Jurisdiction
 
     return Jurisdiction.objects.filter(code=code).exists()
 

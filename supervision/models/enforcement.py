@@ -191,7 +191,7 @@ class PenaltyNotice(models.Model):
     @property
     def hearing_request_deadline(self):
         """行政处罚法 Art. 64 ¶1(1): a hearing is asked for 告知后五日内, five working days (Art. 85)."""
-        from ..workdays import working_days_after
+        from ..workdays import working_days_after  # a real cycle: workdays reads HolidaySchedule
 
         return working_days_after(self.notified_on, 5)
 

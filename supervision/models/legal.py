@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,9 +72,7 @@ class HolidaySchedule(models.Model):
         return str(self.year)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from ..workdays import schedule_check
+        from ..workdays import schedule_check  # a real cycle: workdays reads HolidaySchedule
 
         if self.year is None or not 2000 <= self.year <= 2100:
             raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})

@@ -25,14 +25,14 @@ from ..models import (
     DocumentKind,
     OrderEvidence,
     OrderSource,
-    OrderStatus,
     PenaltyDecision,
     ProductionUnit,
     RectificationOrder,
 )
-from ..order_states import OPEN, transition_target
 from ..authorization import authorize
 from ..files import upload_checked
+from ..order_states import OPEN, UNDER_DEADLINE, transition_target
+from ..selectors import units_with_findings
 from .documents import document_number_next
 from .system import system_actor
 
@@ -164,8 +164,6 @@ def orders_issue_drafts(*, actor, drafts: list[OrderDraft], deadline_days: int =
 
 def findings_order_drafts(units) -> list[OrderDraft]:
     """Orders for register findings: no director where Art. 5 requires one, or no officer (Art. 5, 17)."""
-    from ..selectors import units_with_findings
-
     drafts = []
     for unit in units_with_findings(units.select_related("county")).order_by("name", "pk"):
         problems = []
@@ -244,7 +242,7 @@ def orders_mark_overdue(*, today: date | None = None, actor=None) -> int:
     or not (Art. 17: the correction is judged at the deadline). Logged under the system actor."""
     today = today or timezone.localdate()
     actor = actor or system_actor()
-    late = RectificationOrder.objects.select_for_update().filter(status__in=[OrderStatus.ISSUED, OrderStatus.EVIDENCE], deadline__lt=today)
+    late = RectificationOrder.objects.select_for_update().filter(status__in=UNDER_DEADLINE, deadline__lt=today)
     count = 0
     for order in late.order_by("pk"):
         _move(order, "overdue", actor=actor, log_action="supervision.order_overdue", data={"deadline": order.deadline.isoformat()})

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
 from ..imports.personnel import personnel_import
 from ..imports.result import ImportResult
 from ..imports.table import read_table
 from ..imports.units import Progress, units_import
-from ..models import Jurisdiction
+from ..models import Jurisdiction, Person
+from .system import system_actor
 
 IMPORTERS = {"units": units_import, "personnel": personnel_import}
 
@@ -35,13 +40,6 @@ def person_assessment_record(*, outcomes: dict[int, bool], label: str, on=None) 
     round, whether they have passed (True) or failed or missed it (False). Not passed marks the
     person (finding 考核不合格仍在岗 while they stay in post), keeping the earliest date; passed
     clears the mark. Logged on the person by the system actor. Returns how many changed."""
-    from django.db import transaction
-    from django.utils import timezone
-    from wagtail.log_actions import log
-
-    from ..models import Person
-    from .system import system_actor
-
     on = on or timezone.localdate()
     changed = 0
     actor = None

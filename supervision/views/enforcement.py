@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..authorization import authorize, may, requires
-from ..models import DecisionKind, PenaltyDecision, PenaltyNotice, Person, ProductionUnit, RectificationOrder
+from ..files import checked_file_response
+from ..models import DecisionKind, OrderEvidence, PenaltyDecision, PenaltyNotice, Person, ProductionUnit, RectificationOrder
 from ..scoping import get_in_scope_or_404, scope_queryset
 from ..services import enforcement as svc
 from ..services import penalties
@@ -263,9 +264,6 @@ def decision_status_view(request, pk: int):
 def evidence_file_view(request, pk: int):
     """An evidence file, only to staff whose jurisdiction holds the unit (404 otherwise), typed by
     its content: images and PDFs inline, everything else as an attachment; never as HTML."""
-    from ..files import checked_file_response
-    from ..models import OrderEvidence
-
     evidence = get_in_scope_or_404(OrderEvidence.objects.select_related("order"), user=request.user, pk=pk)
     try:
         handle = evidence.file.open("rb")

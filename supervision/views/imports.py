@@ -1,3 +1,5 @@
+import io
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -123,8 +125,6 @@ def import_file_view(request, pk: int):
     """The uploaded file of an import, while it is kept (until the job is done or failed), only to
     staff whose jurisdiction holds the job (404 otherwise). It lives in the database, not under
     MEDIA_ROOT, so no /media/ URL reaches it; it always downloads, typed by its content."""
-    import io
-
     job = get_in_scope_or_404(ImportJob.objects.all(), user=request.user, pk=pk)
     data = bytes(job.data or b"")
     if not data:

@@ -129,14 +129,21 @@ def parse_phone(value: object) -> str:
     raise CellError(_("Not a phone number (a mobile number, or a landline such as 0571-88886666)."))
 
 
-def parse_count(value: object) -> int | None:
+def _decimal_or_none(value: object, not_a_number: str) -> Decimal | None:
+    """A cell's number (thousands separators allowed), None when blank, `not_a_number` otherwise."""
     text = cell_code(value).replace(",", "")
     if not text:
         return None
     try:
-        number = Decimal(text)
+        return Decimal(text)
     except InvalidOperation:
-        raise CellError(_("Must be a whole number."))
+        raise CellError(not_a_number)
+
+
+def parse_count(value: object) -> int | None:
+    number = _decimal_or_none(value, _("Must be a whole number."))
+    if number is None:
+        return None
     if number != number.to_integral_value() or number < 0:
         raise CellError(_("Must be a whole number, zero or more."))
     if number > 10_000_000:
@@ -145,13 +152,9 @@ def parse_count(value: object) -> int | None:
 
 
 def parse_amount(value: object) -> Decimal | None:
-    text = cell_code(value).replace(",", "")
-    if not text:
+    number = _decimal_or_none(value, _("Must be a number (in 10,000 yuan)."))
+    if number is None:
         return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise CellError(_("Must be a number (in 10,000 yuan)."))
     if not number.is_finite() or number < 0:
         raise CellError(_("Must be a number, zero or more."))
     if number >= Decimal("1e12"):

@@ -6,23 +6,16 @@ would have started with inline scripts were started (static/js/wagtail-csp.js)."
 
 import pytest
 
+from tests.browser.steps import console_login
 from tests.factories import PASSWORD, make_staff, make_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_page_editor_explorer_snippets_and_choosers_run_under_the_policy(live_server, page, public_site, django_user_model):
     django_user_model.objects.create_superuser("root", password=PASSWORD)
-    _login(page, live_server, "root")
+    console_login(page, live_server.url, "root")
     assert page.locator("main").is_visible()
 
     page.goto(f"{live_server.url}/admin/pages/")
@@ -69,7 +62,7 @@ def test_an_inline_panel_adds_a_row_under_the_policy(live_server, page):
     tree = make_tree()
     make_staff("yh-ap", "approver", tree.county_a)
     blueprint = Blueprint.objects.get(role="director")
-    _login(page, live_server, "yh-ap")
+    console_login(page, live_server.url, "yh-ap")
 
     page.goto(f"{live_server.url}/admin/blueprints/edit/{blueprint.pk}/")
     total = page.locator("input[name=cells-TOTAL_FORMS]")

@@ -3,17 +3,10 @@
 import pytest
 
 from supervision.fake_register import person_rows, unit_rows
-from tests.factories import PASSWORD, make_staff, make_tree, person_file, unit_file
+from tests.browser.steps import console_login
+from tests.factories import make_staff, make_tree, person_file, unit_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -33,7 +26,7 @@ def test_operator_imports_units_and_people_and_finds_the_noncompliant(live_serve
     people = [p for p in person_rows(units, seed=6) if not (p["统一社会信用代码"] == units[0]["统一社会信用代码"] and p["岗位"] == "质量安全总监")]
     (tmp_path / "people.xlsx").write_bytes(person_file(people, fmt="xlsx"))
 
-    login(page, live_server, "yh-op")
+    console_login(page, live_server.url, "yh-op")
     page.goto(f"{live_server.url}/admin/imports/new/")
     with page.expect_download() as download:
         page.get_by_role("link", name="生产单位（xlsx）").click()
@@ -105,7 +98,7 @@ def test_reimports_show_old_to_new_record_a_leaver_and_the_units_history(live_se
     staying = [p for p in of_unit if p is not leaver]
     (tmp_path / "staff.csv").write_bytes(person_file(staying))
 
-    login(page, live_server, "yh-op")
+    console_login(page, live_server.url, "yh-op")
 
     def upload(path, kind="units", complete=False):
         page.goto(f"{live_server.url}/admin/imports/new/")

@@ -48,13 +48,18 @@ class ResultsIndexPage(Page):
         """Every bureau's published rounds on the index's site (they live in the bureaus' subtrees)."""
         return list(ResultsPage.objects.descendant_of(self.get_parent()).live().public().order_by("-first_published_at"))
 
+    def published_inspection_rounds(self) -> list["InspectionResultsPage"]:
+        return list(InspectionResultsPage.objects.descendant_of(self.get_parent()).live().public().order_by("-first_published_at"))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         query = request.GET.get("q", "").strip()[:60]
         rounds = self.published_rounds()
+        inspection_rounds = self.published_inspection_rounds()
         context["rounds"] = rounds
+        context["inspection_rounds"] = inspection_rounds
         context["query"] = query
-        context["hits"] = published_units_search(rounds=rounds, query=query) if query else []
+        context["hits"] = published_units_search(rounds=[*rounds, *inspection_rounds], query=query) if query else []
         return context
 
 
@@ -130,7 +135,7 @@ class BureauPage(BureauOwnedPage):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.ResultsPage", "cms.NoticePage"]
+    subpage_types = ["cms.ResultsPage", "cms.InspectionResultsPage", "cms.NoticePage"]
     is_creatable = False  # one per bureau, made with the bureau's staff groups
 
     class Meta:
@@ -142,9 +147,13 @@ class BureauPage(BureauOwnedPage):
     def published_notices(self) -> list["NoticePage"]:
         return list(NoticePage.objects.child_of(self).live().public().order_by("-date", "-pk"))
 
+    def published_inspection_rounds(self) -> list["InspectionResultsPage"]:
+        return list(InspectionResultsPage.objects.child_of(self).live().public().order_by("-first_published_at"))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["rounds"] = self.published_rounds()
+        context["inspection_rounds"] = self.published_inspection_rounds()
         context["notices"] = self.published_notices()
         return context
 
@@ -214,6 +223,32 @@ class ResultsPage(RoutablePageMixin, BureauOwnedPage):
         response = HttpResponse(Path(verify_draw.__file__).read_bytes(), content_type="text/x-python; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
         return response
+
+
+class InspectionResultsPage(BureauOwnedPage):
+    """现场检查结果公示: one inspection round's results (双随机、一公开), as a snapshot taken at
+    publication: unit, items inspected, result, rectification status, and how the units were drawn;
+    no personal data (no inspectors' or representatives' names). Results are public within 20
+    working days of each inspection's end (《企业信息公示暂行条例》第七条; the console's dashboard
+    counts the days, `cms.selectors.inspection_publication_rows`)."""
+
+    plan = models.ForeignKey("assessment.SamplingPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("plan"))
+    snapshot = models.JSONField(_("published results"), default=dict)
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("correction_reason")]
+    parent_page_types = ["cms.BureauPage"]
+    subpage_types = []
+    is_creatable = False  # made by "publish results" (cms.services.inspection_results_publish) only
+
+    class Meta:
+        verbose_name = _("inspection results page")
+
+    def bureau_jurisdiction(self):
+        bureau = BureauPage.objects.ancestor_of(self).select_related("jurisdiction").first()
+        if bureau is not None:
+            return bureau.jurisdiction
+        return self.plan.jurisdiction if self.plan_id is not None else None
 
 
 class NoticePage(BureauOwnedPage):

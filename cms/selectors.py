@@ -7,7 +7,11 @@ models to selectors, so neither imports the other inside a function."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:  # for the annotations only: cms.models imports this module
     from .models import ResultsPage
@@ -94,3 +98,60 @@ def document_servable_to(*, document, user) -> bool:
         base_content_type=ContentType.objects.get_for_model(Page),
     ).values_list("object_id", flat=True)
     return Page.objects.live().public().filter(pk__in=[int(pk) for pk in page_ids if pk.isdigit()]).exists()
+
+
+# --- inspection rounds awaiting publication (双随机、一公开) ----------------------------------------
+
+# 《企业信息公示暂行条例》第七条: 抽查检查结果 are public 自产生之日起20个工作日内.
+PUBLICATION_WORKING_DAYS = 20
+
+
+@dataclass(frozen=True)
+class InspectionPublicationRow:
+    plan: object
+    jurisdiction: str
+    total: int
+    open: int  # assigned or being recorded
+    completed: int
+    unpublished: int  # completed but on no live page yet
+    deadline: date | None  # of the earliest unpublished one
+    deadline_unknown: bool  # the holiday schedule does not cover the period yet
+    overdue: bool
+
+
+def inspection_publication_rows(*, user, today: date) -> list[InspectionPublicationRow]:
+    """Per inspection plan in the user's scope with inspections: how many are open, done, and done
+    but not yet public, with the publication deadline of the earliest of those (20 working days
+    from its completion) and whether it has passed. A constant number of queries."""
+    from assessment.models import PlanPurpose, SamplingPlan
+    from inspection import selectors as inspection_selectors
+    from supervision.scoping import scope_queryset
+    from supervision.workdays import Calendar, working_days_after
+
+    from .models import InspectionResultsPage
+
+    plans = list(scope_queryset(SamplingPlan.objects.filter(purpose=PlanPurpose.INSPECTION), user=user)
+                 .select_related("jurisdiction").order_by("jurisdiction__path", "-year", "-batch"))
+    counts = inspection_selectors.inspection_counts(plans=plans)
+    completed = inspection_selectors.completed_on_by_inspection(plans=plans)
+    published: set[int] = set()
+    for snapshot in InspectionResultsPage.objects.filter(plan__in=plans, live=True).values_list("snapshot", flat=True):
+        published.update(snapshot.get("inspection_ids", []))
+    rows, calendar = [], Calendar()
+    for plan in plans:
+        c = counts.get(plan.pk)
+        if not c:
+            continue
+        waiting = sorted(day for pk, (plan_pk, day) in completed.items() if plan_pk == plan.pk and pk not in published)
+        deadline, unknown = None, False
+        if waiting:
+            try:
+                deadline = working_days_after(waiting[0], PUBLICATION_WORKING_DAYS, calendar=calendar)
+            except ValidationError:
+                unknown = True
+        rows.append(InspectionPublicationRow(
+            plan=plan, jurisdiction=plan.jurisdiction.name, total=c["total"],
+            open=c["assigned"] + c["in_progress"], completed=c["completed"], unpublished=len(waiting),
+            deadline=deadline, deadline_unknown=unknown, overdue=deadline is not None and today > deadline,
+        ))
+    return rows

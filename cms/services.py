@@ -16,12 +16,13 @@ from wagtail.models import GroupPagePermission, Locale, Page, Site, Workflow, Wo
 from assessment import selectors as assessment_selectors
 from assessment import verify_draw
 from assessment.charts import _layout, pass_rate_chart, score_chart
-from assessment.models import PlanStatus
+from assessment.models import PlanPurpose, PlanStatus
+from inspection import selectors as inspection_selectors
 from supervision.models import DecisionKind, OrderSource, OrderStatus, RectificationOrder, StaffRole
 from supervision.roles import ROLE_PAGE_PERMISSIONS, bureaus_sync
 from supervision.authorization import authorize
 
-from .models import BureauPage, HomePage, JurisdictionApprovalTask, ResultsIndexPage, ResultsPage
+from .models import BureauPage, HomePage, InspectionResultsPage, JurisdictionApprovalTask, ResultsIndexPage, ResultsPage
 
 HOME_TITLE = gettext_lazy("Industrial product quality safety supervision: public information")
 
@@ -248,18 +249,17 @@ def examiner_frames_snapshot(plan) -> list[dict]:
 RECTIFICATION_LABELS = {"rectifying": gettext_lazy("Rectifying"), "rectified": gettext_lazy("Rectified"), "penalised": gettext_lazy("Penalised")}
 
 
+def _order_status(order) -> str:
+    """What the public page says of an order: rectifying, rectified or penalised."""
+    if any(d.kind == DecisionKind.FINE for d in order.decisions.all()):
+        return "penalised"
+    return "rectified" if order.status == OrderStatus.VERIFIED else "rectifying"
+
+
 def rectification_statuses(plan) -> dict[int, str]:
     """Per failed unit: rectifying, rectified or penalised, from the register's orders."""
-    statuses = {}
     orders = RectificationOrder.objects.filter(source_kind=OrderSource.ASSESSMENT, source_id=plan.pk).prefetch_related("decisions")
-    for order in orders:
-        if any(d.kind == DecisionKind.FINE for d in order.decisions.all()):
-            statuses[order.unit_id] = "penalised"
-        elif order.status == OrderStatus.VERIFIED:
-            statuses[order.unit_id] = "rectified"
-        else:
-            statuses[order.unit_id] = "rectifying"
-    return statuses
+    return {order.unit_id: _order_status(order) for order in orders}
 
 
 def rectification_chart(statuses: dict[int, str]) -> str:
@@ -304,4 +304,79 @@ def results_publish(*, actor, plan, reason: str = ""):
     if workflow is not None and not page.workflow_in_progress:
         workflow.start(page, actor)
     log(instance=plan, action="assessment.results_publish", user=actor, data={"page": page.pk, "revision": revision.pk, "reason": reason})
+    return page
+
+
+# --- publishing an inspection round's results (双随机、一公开) ----------------------------------------
+
+def inspection_results_snapshot(plan) -> dict:
+    """What the public page of an inspection round shows, frozen at publication: per completed
+    inspection the unit, the date, how many items were inspected and found wanting, the hazards
+    and whether they were corrected, and the rectification; no inspectors' or representatives'
+    names. The draw is shown as on an assessment round's page, so anyone can re-run it."""
+    outcomes = inspection_selectors.inspections_completed(plan=plan)
+    order_ids = [o.order_id for o in outcomes if o.order_id]
+    orders = {o.pk: o for o in RectificationOrder.objects.filter(pk__in=order_ids).prefetch_related("decisions")}
+    draw = assessment_selectors.draw_current(plan=plan)
+    return {
+        "kind": "inspection",
+        "plan": {"title": plan.title, "jurisdiction": plan.jurisdiction.name, "year": plan.year, "batch": plan.batch},
+        "items": inspection_selectors.round_items(plan=plan),
+        "inspection_ids": [o.inspection_id for o in outcomes],
+        "units": [
+            {
+                "kind": "inspection", "name": o.name, "uscc": o.uscc, "county": o.county,
+                "inspected_on": o.inspected_on.isoformat() if o.inspected_on else o.completed_on.isoformat(),
+                "checked": o.checked, "nonconforming": o.nonconforming, "hazards": o.hazards, "uncorrected": o.uncorrected,
+                "has_findings": o.has_findings,
+                "rectification": _order_status(orders[o.order_id]) if o.order_id in orders else ("pending" if o.has_findings else ""),
+            }
+            for o in outcomes
+        ],
+        "counts": {
+            "inspected": len(outcomes),
+            "with_findings": sum(1 for o in outcomes if o.has_findings),
+        },
+        "draw": {
+            "frame_sha256": draw.frame.sha256 if draw else "", "frame_size": draw.frame.size if draw else 0,
+            "seed": draw.seed if draw else "", "sizes": draw.sizes if draw else {}, "method": draw.method if draw else "",
+            "drawn_at": draw.drawn_at.isoformat() if draw else "",
+        },
+    }
+
+
+@transaction.atomic
+def inspection_results_publish(*, actor, plan, reason: str = ""):
+    """"Publish results" of an inspection round: an InspectionResultsPage draft with the inspections
+    completed so far (or, once published, a new revision with its reason: later inspections, a
+    rectification), sent to the approvers' workflow like an assessment round's results. Nothing is
+    public until an approver approves. 《企业信息公示暂行条例》第七条: within 20 working days of
+    each inspection's end; the dashboard shows the deadline."""
+    authorize(actor, "plan.change", plan)
+    if plan.purpose != PlanPurpose.INSPECTION:
+        raise ValidationError(_("This is not an inspection plan."))
+    snapshot = inspection_results_snapshot(plan)
+    if not snapshot["units"]:
+        raise ValidationError(_("No inspection of this round is completed yet: there is nothing to publish."))
+    results_index_ensure()
+    page = InspectionResultsPage.objects.filter(plan=plan).first()
+    if page is None:
+        bureau = bureau_page_ensure(plan.jurisdiction)
+        page = bureau.add_child(instance=InspectionResultsPage(
+            title=_("%(plan)s: inspection results") % {"plan": plan.title},
+            slug=slugify(f"inspection-{plan.year}-{plan.batch}-{plan.pk}"), plan=plan, snapshot=snapshot, live=False,
+        ))
+    else:
+        if not reason.strip():
+            raise ValidationError(_("A published round is updated only with a reason, shown on the page (for example: inspections completed since)."))
+        page = page.get_latest_revision_as_object()
+        page.snapshot = snapshot
+        page.correction_reason = reason.strip()
+    revision = page.save_revision(user=actor, log_action=True)
+    workflow = page.get_workflow()
+    if workflow is not None and not page.workflow_in_progress:
+        workflow.start(page, actor)
+    log(instance=plan, action="inspection.results_publish", user=actor, data={
+        "page": page.pk, "revision": revision.pk, "reason": reason, "inspections": snapshot["inspection_ids"],
+    })
     return page

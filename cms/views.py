@@ -11,12 +11,12 @@ from wagtail.admin.forms.search import SearchForm
 from wagtail.admin.views import chooser
 from wagtail.models import Page
 
-from assessment.models import SamplingPlan
+from assessment.models import PlanPurpose, SamplingPlan
 from supervision.authorization import requires
 from supervision.scoping import get_in_scope_or_404
 
 from .selectors import page_chooser_search
-from .services import results_publish, results_rectification_refresh
+from .services import inspection_results_publish, results_publish, results_rectification_refresh
 
 
 @requires("plan.change")
@@ -25,7 +25,8 @@ def publish_results_view(request, plan_pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        page = results_publish(actor=request.user, plan=plan, reason=request.POST.get("reason", ""))
+        publish = inspection_results_publish if plan.purpose == PlanPurpose.INSPECTION else results_publish
+        page = publish(actor=request.user, plan=plan, reason=request.POST.get("reason", ""))
     except PermissionDenied as error:
         messages.error(request, str(error))
     except ValidationError as error:

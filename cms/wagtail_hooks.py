@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page
 
+from supervision.authorization import may
+
+from .panels import InspectionPublicationPanel
 from .selectors import document_servable_to, pages_choosable_by
 from .views import publish_results_view, refresh_rectification_view
 
@@ -30,6 +33,7 @@ def initialise_widgets_without_inline_scripts():
 @hooks.register("register_log_actions")
 def register_cms_log_actions(actions):
     actions.register_action("assessment.results_publish", _("Publish results"), _("Drafted the results page for approval"))
+    actions.register_action("inspection.results_publish", _("Publish inspection results"), _("Drafted the inspection results page for approval"))
 
 
 @hooks.register("construct_main_menu")
@@ -66,3 +70,9 @@ def documents_of_public_pages_only(document, request):
     choose; anything else a 404 (cms/selectors.py)."""
     if not document_servable_to(document=document, user=request.user):
         raise Http404
+
+
+@hooks.register("construct_homepage_panels")
+def add_inspection_publication_panel(request, panels):
+    if may(request.user, "inspection.read"):
+        panels.append(InspectionPublicationPanel(request))

@@ -117,11 +117,12 @@ class Calendar:
             ) from None
 
 
-def working_days_after(start: date, days: int) -> date:
-    """The last day of a period of `days` working days that starts on `start` (not counted)."""
+def working_days_after(start: date, days: int, *, calendar: Calendar | None = None) -> date:
+    """The last day of a period of `days` working days that starts on `start` (not counted).
+    Pass one `calendar` when counting many periods: it reads each year's entered schedule once."""
     if days < 1:
         raise ValueError("a period has at least one day")
-    calendar = Calendar()
+    calendar = calendar or Calendar()
     day, counted = start, 0
     while counted < days:
         day += timedelta(days=1)

@@ -1,0 +1,167 @@
+"""An inspection round's results page (issue 17): snapshot through the approvers' workflow, no
+personal data, updates with a reason, and the dashboard's 20-working-day publication deadline
+(《企业信息公示暂行条例》第七条)."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import ModelLogEntry
+
+from assessment.models import PlanPurpose, SamplingPlan
+from assessment.services import sampling
+from cms.models import InspectionResultsPage
+from cms.selectors import inspection_publication_rows
+from cms.services import inspection_results_publish
+from inspection.models import CheckResult, Hazard, Inspection, InspectionStatus, InspectorAssignment, ItemCheck
+from inspection.selectors import items_offered
+from supervision.fake_register import person_rows, unit_rows
+from supervision.workdays import working_days_after
+from tests.cms.test_results_publication import approve
+from tests.factories import import_people, import_units, make_staff
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def drawn_inspection_plan(*, county, operator, approver, units=6, sample=3):
+    """An inspection plan of `county`, approved, frozen and drawn through the real services."""
+    rows = unit_rows(units, [county.code], seed=int(county.code) % 1000 + 300)
+    for i, row in enumerate(rows):
+        row["强制性产品认证证书编号"] = row["强制性产品认证证书编号"] or f"2024{county.pk:04d}{i:08d}"
+    assert import_units(rows, county).ok
+    assert import_people(person_rows(rows, seed=7), county).ok
+    call_command("load_inspection_items", verbosity=0)
+    plan = SamplingPlan.objects.create(jurisdiction=county, year=2026, title="2026年现场检查", purpose=PlanPurpose.INSPECTION,
+                                       roles=["director"], created_by=operator, sample_size=sample)
+    sampling.plan_submit(actor=operator, plan=plan)
+    sampling.plan_approve(actor=approver, plan=plan)
+    sampling.frame_freeze(actor=operator, plan=plan)
+    sampling.draw_perform(actor=operator, plan=plan, seed="12345678901234567890123")
+    return plan
+
+
+def inspected(plan, selection, inspectors, *, on: date, nonconforming: int = 0, uncorrected: int = 0):
+    """One of the plan's units inspected and signed off on `on` (the rows the inspection services
+    write; the recording itself is tested in tests/inspection)."""
+    inspection = Inspection.objects.create(plan=plan, selection=selection, unit=selection.unit, status=InspectionStatus.COMPLETED,
+                                           inspected_on=on, completed_at=datetime(on.year, on.month, on.day, 16, tzinfo=SHANGHAI),
+                                           representative_name="赵经理", representative_confirmed_at=datetime(on.year, on.month, on.day, 16, tzinfo=SHANGHAI))
+    for position, staff in enumerate(inspectors, start=1):
+        InspectorAssignment.objects.create(inspection=inspection, staff=staff, ticket=f"t{position}", position=position,
+                                           cert_no=f"3301100{position}", signed_at=inspection.completed_at)
+    for position, item in enumerate(items_offered(), start=1):
+        result = CheckResult.NONCONFORM if position <= nonconforming else CheckResult.CONFORM
+        ItemCheck.objects.create(inspection=inspection, item_version=item.current_version, position=position, result=result)
+    for n in range(uncorrected):
+        Hazard.objects.create(inspection=inspection, client_id=f"00000000-0000-0000-0000-00000000000{n}", description="消防通道堵塞", corrected=False)
+    return inspection
+
+
+@pytest.fixture
+def round_(staff, tree):
+    plan = drawn_inspection_plan(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a)
+    selections = list(plan.draws.get().selections.order_by("position"))
+    inspectors = [make_staff("insp-1", "operator", tree.county_a, full_name="钱检查"), make_staff("insp-2", "operator", tree.county_a, full_name="孙检查")]
+    return plan, selections, inspectors
+
+
+def test_results_page_goes_live_only_when_approved_and_names_no_person(staff, round_, client):
+    plan, selections, inspectors = round_
+    inspected(plan, selections[0], inspectors, on=date(2026, 11, 2))
+    inspected(plan, selections[1], inspectors, on=date(2026, 11, 3), nonconforming=2, uncorrected=1)
+    page = inspection_results_publish(actor=staff.operator_a, plan=plan)
+    assert not page.live and page.workflow_in_progress
+    entry = ModelLogEntry.objects.get(action="inspection.results_publish")
+    assert entry.user == staff.operator_a and sorted(entry.data["inspections"]) == sorted(page.snapshot["inspection_ids"])
+    assert client.get("/results/").content.decode().count(plan.title) == 0
+    approve(page, staff.approver_a)
+    html = client.get(page.url).content.decode()
+    assert selections[0].unit.name in html and selections[1].unit.name in html
+    assert selections[2].unit.name not in html  # not inspected yet: not on the page
+    assert "2 项不符合" in html and "1 项隐患未整改" in html and "未发现问题" in html
+    assert plan.frame.sha256 in html
+    for name in ("钱检查", "孙检查", "赵经理"):  # inspectors and the unit's representative: personal data
+        assert name not in html
+    assert plan.title in client.get("/results/").content.decode()
+    # The public search finds an inspected unit by part of its name.
+    hit = client.get("/results/", {"q": selections[1].unit.name[2:6]}).content.decode()
+    assert "检查发现问题" in hit
+
+
+def test_nothing_to_publish_wrong_plan_wrong_role_and_other_county(staff, round_, tree):
+    plan, selections, inspectors = round_
+    with pytest.raises(ValidationError, match="尚无已完成的检查"):
+        inspection_results_publish(actor=staff.operator_a, plan=plan)
+    inspected(plan, selections[0], inspectors, on=date(2026, 11, 2))
+    with pytest.raises(PermissionDenied):
+        inspection_results_publish(actor=staff.operator_b, plan=plan)
+    assert not InspectionResultsPage.objects.exists()
+    assessment_plan = SamplingPlan.objects.create(jurisdiction=tree.county_a, year=2026, batch=9, title="考核", roles=["director"], created_by=staff.operator_a)
+    with pytest.raises(ValidationError, match="不是现场检查计划"):
+        inspection_results_publish(actor=staff.operator_a, plan=assessment_plan)
+
+
+def test_an_update_needs_a_reason_and_adds_the_later_inspections(staff, round_, client):
+    plan, selections, inspectors = round_
+    inspected(plan, selections[0], inspectors, on=date(2026, 11, 2))
+    page = approve(inspection_results_publish(actor=staff.operator_a, plan=plan), staff.approver_a)
+    inspected(plan, selections[1], inspectors, on=date(2026, 11, 9))
+    with pytest.raises(ValidationError, match="原因"):
+        inspection_results_publish(actor=staff.operator_a, plan=plan)
+    page = approve(inspection_results_publish(actor=staff.operator_a, plan=plan, reason="补充11月9日完成的检查"), staff.approver_a)
+    page = InspectionResultsPage.objects.get(pk=page.pk)
+    assert len(page.snapshot["inspection_ids"]) == 2
+    html = client.get(page.url).content.decode()
+    assert "补充11月9日完成的检查" in html and selections[1].unit.name in html
+
+
+def test_the_dashboard_counts_twenty_working_days_from_each_inspection(staff, round_, client_for):
+    plan, selections, inspectors = round_
+    # Completed on Monday 2026-09-28: the 国庆 holidays are not counted, so the period is longer
+    # than four calendar weeks.
+    first = inspected(plan, selections[0], inspectors, on=date(2026, 9, 28))
+    deadline = working_days_after(date(2026, 9, 28), 20)
+    assert deadline > date(2026, 9, 28) + timedelta(days=28)  # the holidays lengthen the period
+    [row] = inspection_publication_rows(user=staff.operator_a, today=deadline)
+    assert (row.total, row.completed, row.unpublished, row.deadline, row.overdue) == (1, 1, 1, deadline, False)
+    [row] = inspection_publication_rows(user=staff.operator_a, today=deadline + timedelta(days=1))
+    assert row.overdue
+    # Published and approved: no longer waiting; a later inspection starts its own period.
+    approve(inspection_publication_page(staff, plan), staff.approver_a)
+    inspected(plan, selections[1], inspectors, on=date(2026, 11, 16))
+    [row] = inspection_publication_rows(user=staff.operator_a, today=date(2026, 11, 17))
+    assert (row.completed, row.unpublished, row.deadline, row.overdue) == (2, 1, working_days_after(date(2026, 11, 16), 20), False)
+    assert first.pk in InspectionResultsPage.objects.get(plan=plan).snapshot["inspection_ids"]
+    # Scoped: the neighbouring county sees nothing; the city's overseer sees the county's round.
+    assert inspection_publication_rows(user=staff.operator_b, today=date(2026, 11, 17)) == []
+    assert [r.plan for r in inspection_publication_rows(user=staff.overseer, today=date(2026, 11, 17))] == [plan]
+    # On the dashboard, in Chinese.
+    html = client_for(staff.overseer).get("/admin/").content.decode()
+    assert "现场检查" in html and plan.title in html and "20个工作日" in html
+
+
+def test_the_dashboard_queries_do_not_grow_with_the_rounds(staff, round_, tree):
+    plan, selections, inspectors = round_
+    inspected(plan, selections[0], inspectors, on=date(2026, 11, 2))
+    with CaptureQueriesContext(connection) as one:
+        inspection_publication_rows(user=staff.operator_a, today=date(2026, 11, 20))
+    for batch in (2, 3):
+        other = SamplingPlan.objects.create(jurisdiction=tree.county_a, year=2026, batch=batch, title=f"第{batch}批", purpose=PlanPurpose.INSPECTION,
+                                            roles=["director"], created_by=staff.operator_a, sample_size=1)
+        sampling.plan_submit(actor=staff.operator_a, plan=other)
+        sampling.plan_approve(actor=staff.approver_a, plan=other)
+        sampling.frame_freeze(actor=staff.operator_a, plan=other)
+        sampling.draw_perform(actor=staff.operator_a, plan=other, seed=f"{batch}2345678901234567890123")
+        inspected(other, other.draws.get().selections.get(), inspectors, on=date(2026, 11, 3))
+    with CaptureQueriesContext(connection) as three:
+        rows = inspection_publication_rows(user=staff.operator_a, today=date(2026, 11, 20))
+    assert len(rows) == 3
+    assert len(three) == len(one)
+
+
+def inspection_publication_page(staff, plan):
+    return inspection_results_publish(actor=staff.operator_a, plan=plan)

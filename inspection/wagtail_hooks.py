@@ -21,5 +21,6 @@ def register_inspection_section():
 def register_inspection_log_actions(actions):
     for action, label, message in (
         ("inspection.item_status", _("Inspection item status"), _("Changed an inspection item's status")),
+        ("inspection.inspectors_draw", _("Inspectors drawn"), _("Drew the inspectors of the plan's units")),
     ):
         actions.register_action(action, label, message)

@@ -30,6 +30,7 @@ class SamplingPlanForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         self.fields["jurisdiction"].queryset = scope_queryset(Jurisdiction.objects.all(), user=for_user)
         self.fields["counties"].queryset = scope_queryset(Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY), user=for_user)
+        self.fields["purpose"].required = False  # not posted: an assessment, the model's default
         self.fields["purpose"].help_text = _("An on-site inspection plan draws units only: it has no roles and no blueprints; inspectors are drawn after the units.")
         if self.purpose == PlanPurpose.INSPECTION:
             for name in ASSESSMENT_ONLY_FIELDS:

@@ -88,6 +88,8 @@ class PlanInspectView(console.ScopedInspectView):
             "session_form": SessionForm(),
             "resit_candidates": selectors.resit_candidates(plan=plan) if plan.status == PlanStatus.CLOSED else [],
             "is_editor": may(self.request.user, "plan.change", plan),
+            "is_assessment": plan.purpose == PlanPurpose.ASSESSMENT,
+            "purpose_sections": plan_views.purpose_sections(self.request, plan, "assessment_plan_sections"),
             "can_approve": may(self.request.user, "plan.approve", plan),
             "can_return": may(self.request.user, "plan.return", plan),
             "statuses": PlanStatus,

@@ -254,3 +254,61 @@ def test_sessions_results_orders_and_reexams_refuse_an_inspection_plan(plan, sta
 def test_the_dashboard_rounds_leave_inspection_plans_out(plan, staff, client_for):
     page = client_for(staff.operator_a).get(reverse("wagtailadmin_home")).content.decode()
     assert "现场检查计划" not in page
+
+
+# --- the console ---------------------------------------------------------------------------------------
+
+
+def test_the_plan_page_offers_the_inspector_draw_and_then_lists_the_inspections(plan, staff, tree, client_for):
+    pool = inspectors("in", tree.county_a, 3)
+    client = client_for(staff.operator_a)
+    page = client.get(reverse("plans:inspect", args=[plan.pk])).content.decode()
+    url = reverse("inspection_inspectors_draw", args=[plan.pk])
+    assert url in page and reverse("plans:session_create", args=[plan.pk]) not in page
+    assert reverse("plans:results", args=[plan.pk]) not in page
+    confirm = client.get(url).content.decode()
+    assert 'name="on"' in confirm and 'name="per_unit"' in confirm and 'value="2"' in confirm
+    response = client.post(url, {"on": DAY.isoformat(), "per_unit": "2"})
+    assert response.status_code == 302 and Inspection.objects.filter(plan=plan).count() == 3
+    page = client.get(reverse("plans:inspect", args=[plan.pk])).content.decode()
+    assigned = InspectorAssignment.objects.filter(inspection__plan=plan).select_related("staff")
+    assert all(a.cert_no in page for a in assigned) and url not in page
+    assert {a.staff_id for a in assigned} <= {s.pk for s in pool}
+    presentation = client.get(reverse("plans:presentation", args=[plan.pk])).content.decode()
+    assert all(i.inspector_frame_sha256 in presentation for i in Inspection.objects.filter(plan=plan))
+
+
+def test_the_console_draw_shows_the_services_refusal(plan, staff, tree, client_for):
+    client = client_for(staff.operator_a)
+    response = client.post(reverse("inspection_inspectors_draw", args=[plan.pk]), {"on": DAY.isoformat(), "per_unit": "1"}, follow=True)
+    assert response.status_code == 200 and not Inspection.objects.exists()
+    response = client.post(reverse("inspection_inspectors_draw", args=[plan.pk]), {"on": "tomorrow", "per_unit": "2"})
+    assert response.status_code == 200 and not Inspection.objects.exists()
+
+
+def test_another_countys_plan_is_a_404_and_overseers_cannot_draw(plan, staff, tree, client_for):
+    inspectors("in", tree.county_a, 3)
+    url = reverse("inspection_inspectors_draw", args=[plan.pk])
+    assert client_for(staff.operator_b).get(url).status_code == 404
+    assert client_for(staff.operator_b).post(url, {"on": DAY.isoformat(), "per_unit": "2"}).status_code == 404
+    assert client_for(staff.overseer).post(url, {"on": DAY.isoformat(), "per_unit": "2"}).status_code in (302, 403)
+    assert not Inspection.objects.exists()
+
+
+def test_staff_console_edits_the_certificate_validity(staff, tree, client_for):
+    from supervision.services.staff import staff_update
+
+    profile = make_staff("cert", "operator", tree.county_a)
+    with pytest.raises(ValidationError):
+        staff_update(actor=staff.admin_a, profile=profile, role="operator", jurisdiction=tree.county_a,
+                     enforcement_cert_no="", can_examine=False, enforcement_cert_valid_until=DAY)
+    client = client_for(staff.admin_a)
+    form = {"jurisdiction": tree.county_a.pk, "role": "operator", "enforcement_cert_no": "", "enforcement_cert_valid_until": DAY.isoformat()}
+    assert client.post(reverse("staff:edit", args=[profile.pk]), form).status_code == 200
+    form["enforcement_cert_no"] = "33011000123"
+    assert client.post(reverse("staff:edit", args=[profile.pk]), form).status_code == 302
+    profile.refresh_from_db()
+    assert profile.enforcement_cert_valid_until == DAY
+    entry = ModelLogEntry.objects.filter(action="wagtail.edit", object_id=str(profile.pk)).latest("timestamp")
+    assert entry.data["after"]["enforcement_cert_valid_until"] == DAY.isoformat()
+    assert "2026" in client.get(reverse("staff:index")).content.decode()

@@ -9,6 +9,7 @@ and hashed before its draw, so that the public can re-run it."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -131,12 +132,8 @@ def inspectors_draw(*, actor, plan: SamplingPlan, per_unit: int = MIN_INSPECTORS
     operator = staff_profile_of(actor)
     exclude_pk = operator.pk if operator else None
     own = inspector_candidates(plan, pool=ExaminerPool.OWN, exclude_pk=exclude_pk, on=on)
-    city_cache: list[list[StaffProfile]] = []
-
-    def city() -> list[StaffProfile]:
-        if not city_cache:
-            city_cache.append(inspector_candidates(plan, pool=ExaminerPool.CITY, exclude_pk=exclude_pk, on=on))
-        return city_cache[0]
+    # The city's other counties are read once, and only if some unit's own pool is too small.
+    city = functools.cache(lambda: inspector_candidates(plan, pool=ExaminerPool.CITY, exclude_pk=exclude_pk, on=on))
 
     previous = plan_previous(plan)
     pools = [_unit_pool(plan, s, own=own, city=city, previous=previous, per_unit=per_unit) for s in selections]

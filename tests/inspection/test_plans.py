@@ -58,7 +58,7 @@ def test_an_inspection_plan_goes_through_approval_freeze_and_the_public_draw(pla
     assert plan.roles == [] and plan.approved_by is not None
     draw = draw_current(plan=plan)
     assert sampling.draw_verify(draw)  # the same frame, seed and sampler as an assessment
-    assert all(element_id == s.unit.uscc for element_id, s in ((s.element_id, s) for s in draw.selections.select_related("unit")))
+    assert all(s.element_id == s.unit.uscc and s.person_id is None for s in draw.selections.select_related("unit"))
 
 
 def test_an_inspection_plan_with_roles_or_persons_is_refused_at_submission(staff, tree):
@@ -153,6 +153,17 @@ def test_the_person_running_the_draw_is_never_drawn(plan, staff, tree):
     inspectors("in", tree.county_a, 2)
     for inspection in inspectors_draw(actor=runner.user, plan=plan, on=DAY):
         assert runner.pk not in framed_staff(inspection)
+
+
+def test_a_small_pool_widens_to_the_citys_other_counties_with_valid_certificates(plan, staff, tree):
+    own = inspectors("own", tree.county_a, 1)
+    neighbours = inspectors("nb", tree.county_b, 2)
+    inspectors("nbold", tree.county_b, 2, valid_until=DAY - timedelta(days=1))
+    inspectors("far", tree.county_c, 2)  # another city: never in the pool
+    for inspection in inspectors_draw(actor=staff.operator_a, plan=plan, on=DAY):
+        assert framed_staff(inspection) == {s.pk for s in own + neighbours}
+        pools = {row.split(",")[0]: row.split(",")[2] for row in inspection.inspector_frame_csv.splitlines()[1:]}
+        assert pools[f"inspector:{inspection.pk}:{own[0].pk}"] == "own" and pools[f"inspector:{inspection.pk}:{neighbours[0].pk}"] == "city"
 
 
 def test_a_declared_conflict_recuses_from_that_unit_only(plan, staff, tree):

@@ -6,7 +6,7 @@ from wagtail.admin.ui.components import Component
 from supervision.scoping import scope_queryset
 
 from .charts import pass_rate_chart
-from .models import PlanStatus, SamplingPlan
+from .models import PlanPurpose, PlanStatus, SamplingPlan
 from .selectors import rounds_people_rates
 
 TREND_ROUNDS = 6
@@ -21,7 +21,9 @@ class RoundsPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        plans = list(scope_queryset(SamplingPlan.objects.select_related("jurisdiction"), user=self.request.user).order_by("-year", "-batch", "-pk")[:10])
+        # Exam rounds only: an inspection round has no pass rate (its dashboard is the inspection app's).
+        plans = list(scope_queryset(SamplingPlan.objects.filter(purpose=PlanPurpose.ASSESSMENT).select_related("jurisdiction"),
+                                    user=self.request.user).order_by("-year", "-batch", "-pk")[:10])
         finished = [p for p in plans if p.status in (PlanStatus.DRAWN, PlanStatus.CLOSED)][:TREND_ROUNDS]
         # One query for every round's rate, whatever their number. A round with no submitted
         # attempt has no rate: it is left off, not drawn as 0 %.

@@ -5,8 +5,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from supervision.models import Jurisdiction, JurisdictionLevel, ProductionUnit, SizeClass, StaffProfile
 from supervision.scoping import scope_queryset
 
-from .models import ConflictDeclaration, ExamSession, SamplingMethod, SamplingPlan, SessionMode
+from .models import ConflictDeclaration, ExamSession, PlanPurpose, SamplingMethod, SamplingPlan, SamplingUnit, SessionMode
 
+# Hidden from an inspection plan's form: they only mean something for an exam.
+ASSESSMENT_ONLY_FIELDS = ("roles", "sampling_unit", "director_blueprint", "officer_blueprint", "absent_counts_as_failed")
 ROLE_CHOICES = [("director", _("Quality safety director")), ("officer", _("Quality safety officer")), ("principal", _("Principal"))]
 
 
@@ -17,7 +19,7 @@ class SamplingPlanForm(WagtailAdminModelForm):
     class Meta:
         model = SamplingPlan
         fields = [
-            "jurisdiction", "year", "batch", "title", "include_licence", "include_ccc", "include_standard",
+            "purpose", "jurisdiction", "year", "batch", "title", "include_licence", "include_ccc", "include_standard",
             "size_classes", "counties", "categories", "roles", "sampling_unit", "method", "stratify_by",
             "allocation", "sample_size", "sample_ratio_percent", "director_blueprint", "officer_blueprint",
             "examiner_pool_widen", "examiner_pool_multiple", "absent_counts_as_failed",
@@ -28,9 +30,26 @@ class SamplingPlanForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         self.fields["jurisdiction"].queryset = scope_queryset(Jurisdiction.objects.all(), user=for_user)
         self.fields["counties"].queryset = scope_queryset(Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY), user=for_user)
+        self.fields["purpose"].required = False  # not posted: an assessment, the model's default
+        self.fields["purpose"].help_text = _("An on-site inspection plan draws units only: it has no roles and no blueprints; inspectors are drawn after the units.")
+        if self.purpose == PlanPurpose.INSPECTION:
+            for name in ASSESSMENT_ONLY_FIELDS:
+                self.fields.pop(name, None)
+
+    @property
+    def purpose(self) -> str:
+        """The purpose posted, else the plan's, else the one the "new plan" link asked for."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix("purpose")) or PlanPurpose.ASSESSMENT
+        return self.initial.get("purpose") or self.instance.purpose
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("purpose") == PlanPurpose.INSPECTION:
+            # Units only, no roles, no papers (what `sampling.plan_shape_check` asks on submission).
+            self.instance.roles, self.instance.sampling_unit = [], SamplingUnit.UNIT
+            self.instance.director_blueprint = self.instance.officer_blueprint = None
+            cleaned.pop("roles", None)
         if cleaned.get("method") == SamplingMethod.STRATIFIED and not cleaned.get("stratify_by"):
             self.add_error("stratify_by", _("A stratified draw needs its strata."))
         if not (cleaned.get("include_licence") or cleaned.get("include_ccc") or cleaned.get("include_standard")):

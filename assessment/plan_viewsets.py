@@ -3,16 +3,18 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.widgets.button import HeaderButton
 
 from supervision import console
 from supervision.authorization import may
 from supervision.scoping import staff_profile_of
 
 from . import selectors
-from .models import ConflictDeclaration, PlanStatus, SamplingPlan
+from .models import ConflictDeclaration, PlanPurpose, PlanStatus, SamplingPlan
 from .plan_forms import ConflictDeclarationForm, SamplingPlanForm, SessionForm
 from .services import sampling
 from .views import plans as plan_views
@@ -22,11 +24,22 @@ class PlanIndexView(console.ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("jurisdiction")
 
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.add_url:
+            buttons.append(HeaderButton(_("New on-site inspection plan"), url=f"{self.add_url}?purpose={PlanPurpose.INSPECTION}", icon_name="plus"))
+        return buttons
+
 
 class PlanCreateView(console.ScopedCreateView):
     def get_initial(self):
         profile = staff_profile_of(self.request.user)
-        initial = {"roles": ["director", "officer"]}
+        purpose = self.request.GET.get("purpose")
+        if purpose == PlanPurpose.INSPECTION:
+            initial = {"purpose": purpose, "roles": []}
+        else:
+            initial = {"roles": ["director", "officer"]}
         if profile:
             initial["jurisdiction"] = profile.jurisdiction_id
         return initial
@@ -75,6 +88,8 @@ class PlanInspectView(console.ScopedInspectView):
             "session_form": SessionForm(),
             "resit_candidates": selectors.resit_candidates(plan=plan) if plan.status == PlanStatus.CLOSED else [],
             "is_editor": may(self.request.user, "plan.change", plan),
+            "is_assessment": plan.purpose == PlanPurpose.ASSESSMENT,
+            "purpose_sections": plan_views.purpose_sections(self.request, plan, "assessment_plan_sections"),
             "can_approve": may(self.request.user, "plan.approve", plan),
             "can_return": may(self.request.user, "plan.return", plan),
             "statuses": PlanStatus,
@@ -93,7 +108,7 @@ class SamplingPlanViewSet(console.ScopedModelViewSet):
     edit_view_class = PlanEditView
     inspect_view_class = PlanInspectView
     inspect_view_enabled = True
-    list_filter = ["status", "year"]
+    list_filter = ["purpose", "status", "year"]
     search_fields = ["title"]
     ordering = ["-year", "-batch"]
 
@@ -101,6 +116,7 @@ class SamplingPlanViewSet(console.ScopedModelViewSet):
     def list_display(self):
         return [
             TitleColumn("title", label=_("title"), get_url=lambda plan: reverse("plans:inspect", args=[plan.pk])),
+            Column("purpose", label=_("purpose"), accessor="get_purpose_display", sort_key="purpose"),
             Column("jurisdiction", label=_("jurisdiction"), accessor="jurisdiction.name"),
             "year", "batch",
             Column("status", label=_("status"), accessor="get_status_display", sort_key="status"),

@@ -17,6 +17,7 @@ from assessment import selectors as assessment_selectors
 from assessment import verify_draw
 from assessment.charts import _layout, pass_rate_chart, score_chart
 from assessment.models import PlanPurpose, PlanStatus
+from assessment.services.purposes import assessment_only
 from inspection import selectors as inspection_selectors
 from supervision.models import DecisionKind, OrderSource, OrderStatus, RectificationOrder, StaffRole
 from supervision.roles import ROLE_PAGE_PERMISSIONS, bureaus_sync
@@ -282,6 +283,7 @@ def results_publish(*, actor, plan, reason: str = ""):
     published, a new revision with the reason for the correction), submitted to the approvers'
     workflow. Nothing is public until an approver approves."""
     authorize(actor, "plan.change", plan)
+    assessment_only(plan)
     if plan.status != PlanStatus.CLOSED:
         raise ValidationError(_("Results are published once the round is closed."))
     results_index_ensure()

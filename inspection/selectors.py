@@ -1,14 +1,17 @@
-"""Reads of the inspection side: the item list, and an inspection round's results."""
+"""Reads of the inspection side: the item list, an inspection plan's inspections, and an
+inspection round's results."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import CheckResult, Inspection, InspectionItem, InspectionItemVersion, InspectionStatus, ItemCheck, ItemStatus
+from .models import (
+    CheckResult, Inspection, InspectionItem, InspectionItemVersion, InspectionStatus, InspectorAssignment, ItemCheck, ItemStatus,
+)
 
 
 def items_offered() -> QuerySet[InspectionItem]:
@@ -98,3 +101,12 @@ def completed_on_by_inspection(*, plans) -> dict[int, tuple[int, date]]:
     """{inspection pk: (plan pk, the day it was completed)} for the plans' completed inspections."""
     rows = Inspection.objects.filter(plan__in=plans, status=InspectionStatus.COMPLETED).values_list("pk", "plan_id", "completed_at")
     return {pk: (plan_id, timezone.localdate(at)) for pk, plan_id, at in rows}
+
+
+def plan_inspections(*, plan) -> list[Inspection]:
+    """The inspections of an inspection plan's drawn units, in drawing order, with their inspectors."""
+    return list(
+        Inspection.objects.filter(plan=plan).select_related("unit", "selection")
+        .prefetch_related(Prefetch("assignments", queryset=InspectorAssignment.objects.select_related("staff__user").order_by("position")))
+        .order_by("selection__position")
+    )

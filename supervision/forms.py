@@ -16,11 +16,18 @@ class StaffProfileForm(WagtailAdminModelForm):
 
     class Meta:
         model = StaffProfile
-        fields = ["jurisdiction", "role", "enforcement_cert_no", "can_examine"]
+        fields = ["jurisdiction", "role", "enforcement_cert_no", "enforcement_cert_valid_until", "can_examine"]
+        widgets = {"enforcement_cert_valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         self.fields["jurisdiction"].queryset = scope_queryset(Jurisdiction.objects.all(), user=for_user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("enforcement_cert_valid_until") and not (cleaned.get("enforcement_cert_no") or "").strip():
+            self.add_error("enforcement_cert_valid_until", _("A certificate validity date needs the enforcement certificate number."))
+        return cleaned
 
 
 class StaffCreateForm(StaffProfileForm):

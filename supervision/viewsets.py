@@ -48,6 +48,7 @@ class StaffCreateView(console.ScopedCreateView):
             role=data["role"],
             enforcement_cert_no=data["enforcement_cert_no"],
             can_examine=data["can_examine"],
+            enforcement_cert_valid_until=data["enforcement_cert_valid_until"],
         )
 
 
@@ -61,6 +62,7 @@ class StaffEditView(console.ScopedEditView):
             jurisdiction=data["jurisdiction"],
             enforcement_cert_no=data["enforcement_cert_no"],
             can_examine=data["can_examine"],
+            enforcement_cert_valid_until=data["enforcement_cert_valid_until"],
         )
 
 
@@ -92,12 +94,14 @@ class StaffProfileViewSet(console.ScopedModelViewSet):
         Column("username", label=_("Username"), accessor="user.username"),
         "jurisdiction",
         Column("role", label=_("Role"), accessor="get_role_display"),
+        Column("enforcement_cert_no", label=_("Enforcement certificate number"), accessor="enforcement_cert_no"),
+        Column("enforcement_cert_valid_until", label=_("Enforcement certificate valid until"), accessor="enforcement_cert_valid_until"),
         "can_examine",
     ]
     list_filter = ["role", "can_examine"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "enforcement_cert_no"]
     inspect_view_enabled = True
-    inspect_view_fields = ["user", "jurisdiction", "role", "enforcement_cert_no", "can_examine"]
+    inspect_view_fields = ["user", "jurisdiction", "role", "enforcement_cert_no", "enforcement_cert_valid_until", "can_examine"]
 
     def get_form_class(self, for_update=False):
         return StaffProfileForm if for_update else StaffCreateForm

@@ -144,3 +144,30 @@ def fine_through_procedure(*, order, approver, fine_yuan: int = 20_000, facts: s
     notice = penalties.notice_issue(actor=approver, order=order, fine_yuan=fine_yuan, facts=facts)
     penalties.waiver_record(actor=approver, notice=notice, note="单位法定代表人签署放弃陈述申辩、听证权利声明", received_on=notice.notified_on)
     return penalties.fine_decide(actor=approver, order=order, fine_yuan=fine_yuan, facts=facts)
+
+
+def drawn_inspection_plan(*, county, operator, approver, units=5, sample=3, seed="31415926535897932384626", year=2026, batch=1):
+    """An on-site inspection plan of `county` (Order 75 Art. 14) approved, frozen and drawn through
+    the real services, with the starter inspection items loaded. Returns the plan."""
+    from django.core.management import call_command
+
+    from assessment.models import PlanPurpose, SamplingPlan
+    from assessment.services import sampling
+    from inspection.models import InspectionItem
+    from supervision.fake_register import unit_rows
+    from supervision.models import ProductionUnit
+
+    if not InspectionItem.objects.exists():
+        call_command("load_inspection_items", verbosity=0)
+    if not ProductionUnit.objects.filter(county=county).exists():
+        rows = unit_rows(units, [county.code], seed=int(county.code) % 1000 + 300)
+        for i, row in enumerate(rows):
+            row["强制性产品认证证书编号"] = row["强制性产品认证证书编号"] or f"2024{county.pk:04d}{i:08d}"
+        assert import_units(rows, county).ok
+    plan = SamplingPlan.objects.create(jurisdiction=county, year=year, batch=batch, title="现场检查计划", purpose=PlanPurpose.INSPECTION,
+                                       roles=[], created_by=operator, sample_size=sample)
+    sampling.plan_submit(actor=operator, plan=plan)
+    sampling.plan_approve(actor=approver, plan=plan)
+    sampling.frame_freeze(actor=operator, plan=plan)
+    sampling.draw_perform(actor=operator, plan=plan, seed=seed)
+    return SamplingPlan.objects.get(pk=plan.pk)

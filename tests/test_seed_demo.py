@@ -12,5 +12,23 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
     assert "yuhang-operator" in out and "hangzhou-overseer" in out and "demo-Zlaq-2026" in out
     counts = (ProductionUnit.objects.count(), Person.objects.count(), Question.objects.count(), StaffProfile.objects.count())
     assert counts[0] >= 300 and counts[1] >= counts[0] and counts[2] >= 150
+    inspections = _demo_inspections()
     call_command("seed_demo")
     assert (ProductionUnit.objects.count(), Person.objects.count(), Question.objects.count(), StaffProfile.objects.count()) == counts
+    assert _demo_inspections() == inspections
+
+
+def _demo_inspections():
+    """The demo's inspection plan (issue 17): drawn, each unit with two inspectors holding a valid
+    certificate; yuhang-admin's has expired and the operator ran the draw, so neither is drawn."""
+    from inspection.demo import DEMO_INSPECTION_TITLE
+    from inspection.models import InspectorAssignment
+
+    assignments = InspectorAssignment.objects.filter(inspection__plan__title=DEMO_INSPECTION_TITLE).select_related("staff__user", "inspection")
+    by_inspection = {}
+    for a in assignments:
+        by_inspection.setdefault(a.inspection_id, set()).add(a.staff.user.username)
+    assert len(by_inspection) == 5 and all(len(names) == 2 for names in by_inspection.values())
+    drawn = set().union(*by_inspection.values())
+    assert "yuhang-admin" not in drawn and "yuhang-operator" not in drawn
+    return sorted((pk, tuple(sorted(names))) for pk, names in by_inspection.items())

@@ -24,6 +24,7 @@ from ..selectors.plans import draw_current
 from ..selectors.results import resit_candidates
 from .attempts import PaperFactory
 from .papers import BlueprintInfeasible
+from .purposes import assessment_only
 from .sessions import IssuedTicket, _new_code, access_code_hash, notice_print_record
 
 
@@ -32,6 +33,7 @@ def resit_session_create(*, actor, plan: SamplingPlan, name: str, mode: str, ven
                          latest_start_at=None) -> ExamSession:
     authorize(actor, "plan.change", plan)
     plan = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
+    assessment_only(plan)
     if plan.status != PlanStatus.CLOSED:
         raise ValidationError(_("Re-exams follow a closed round."))
     if ends_at <= starts_at:

@@ -15,6 +15,7 @@ from supervision.services.register import person_assessment_record
 
 from ..models import Attempt, PlanStatus, SamplingPlan, Ticket
 from ..selectors.results import ABSENT, FAILED, person_outcomes, round_results
+from .purposes import assessment_only
 
 
 def rectification_order_drafts(plan: SamplingPlan) -> list:
@@ -25,6 +26,7 @@ def rectification_order_drafts(plan: SamplingPlan) -> list:
     whose tickets were never issued) gets none, and revoked tickets and withdrawn selections are
     not in the results at all. Closing the round (sampling.plan_close) marks everyone who never
     started as 缺考 first, so by now "pending" is only people who never had a ticket."""
+    assessment_only(plan)
     if plan.status != PlanStatus.CLOSED:
         raise ValidationError(_("Orders follow the results: close the round first."))
     outcome = round_results(plan=plan)

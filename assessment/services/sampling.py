@@ -21,7 +21,7 @@ from supervision.authorization import authorize
 from supervision.models import Person, ProductionUnit
 
 from .. import verify_draw
-from ..models import Attempt, AttemptStatus, Draw, DrawSelection, FinishedBy, Frame, PlanStatus, SamplingMethod, SamplingPlan, SamplingUnit, Ticket
+from ..models import Attempt, AttemptStatus, Draw, DrawSelection, FinishedBy, Frame, PlanPurpose, PlanStatus, SamplingMethod, SamplingPlan, SamplingUnit, Ticket
 from ..selectors.plans import Element, draw_current, plan_population
 from .attempts import attempt_submit, attempts_finalize_expired, save_passes_revoke, sessions_mark_absent
 from .results import people_assessment_report
@@ -103,13 +103,27 @@ def _set_status(plan: SamplingPlan, status: str, actor, action: str, data: dict 
     log(instance=plan, action=action, user=actor, data={"from": old, "to": status, **(data or {})})
 
 
+def plan_shape_check(plan: SamplingPlan) -> None:
+    """What the plan's purpose asks of it. An assessment assesses roles of people; an on-site
+    inspection (Order 75 Art. 14) draws units, whose staff are not examined: no roles, no papers."""
+    if plan.purpose == PlanPurpose.INSPECTION:
+        errors = []
+        if plan.sampling_unit != SamplingUnit.UNIT:
+            errors.append(_("An on-site inspection plan draws units, not persons."))
+        if plan.roles or plan.director_blueprint_id or plan.officer_blueprint_id:
+            errors.append(_("An on-site inspection plan assesses no roles and uses no blueprint: the inspectors go through the inspection items."))
+        if errors:
+            raise ValidationError(errors)
+    elif not plan.roles:
+        raise ValidationError(_("Choose at least one role to assess."))
+
+
 @transaction.atomic
 def plan_submit(*, actor, plan: SamplingPlan) -> SamplingPlan:
     authorize(actor, "plan.change", plan)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Only a draft plan can be submitted for approval."))
-    if not plan.roles:
-        raise ValidationError(_("Choose at least one role to assess."))
+    plan_shape_check(plan)
     _set_status(plan, PlanStatus.SUBMITTED, actor, "assessment.plan_submit")
     return plan
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -43,6 +43,7 @@ from ..selectors.plans import draw_current
 from ..selectors.sessions import ticket_locked
 from .attempts import PaperFactory
 from .papers import BlueprintInfeasible
+from .purposes import assessment_only
 
 MIN_EXAMINERS = 2
 # No 0/O, 1/I/L: a code read off paper is typed right.
@@ -56,6 +57,7 @@ EXAMINER_FRAME_HEADER = [*verify_draw.FRAME_HEADER, "pool", "jurisdiction_code",
 def session_create(*, actor, plan: SamplingPlan, name: str, mode: str, venue: str, starts_at, ends_at, latest_start_at=None) -> ExamSession:
     authorize(actor, "plan.change", plan)
     plan = SamplingPlan.objects.get(pk=plan.pk)
+    assessment_only(plan)
     if plan.status not in (PlanStatus.DRAWN,):
         raise ValidationError(_("Sessions are set up after the draw."))
     if ends_at <= starts_at:
@@ -189,6 +191,7 @@ def tickets_issue(*, actor, session: ExamSession, selections: list[DrawSelection
     are returned once for the printed notices (考核通知书)."""
     authorize(actor, "plan.change", session)
     plan = SamplingPlan.objects.select_for_update().get(pk=session.plan_id)
+    assessment_only(plan)
     papers = PaperFactory()
     draw = draw_current(plan=plan)
     issued: list[IssuedTicket] = []
@@ -307,19 +310,24 @@ def notice_codes_erase(now: datetime | None = None) -> int:
     return len(prints)
 
 
-def _recused(session: ExamSession, candidates: list[StaffProfile]) -> set[int]:
-    """Staff who declared a conflict with a unit of the session, or examined one in the last round."""
-    unit_ids = set(session.tickets.values_list("person__unit_id", flat=True))
-    recused = set(ConflictDeclaration.objects.filter(unit_id__in=unit_ids, staff__in=candidates).values_list("staff_id", flat=True))
-    plan = session.plan
-    previous = (
-        SamplingPlan.objects.filter(jurisdiction=plan.jurisdiction)
+def plan_previous(plan: SamplingPlan) -> SamplingPlan | None:
+    """The jurisdiction's round before this one of the same purpose (an inspection round is
+    never "the last round" of an assessment, nor the other way round)."""
+    return (
+        SamplingPlan.objects.filter(jurisdiction=plan.jurisdiction, purpose=plan.purpose)
         .exclude(pk=plan.pk)
         .filter(year__lte=plan.year)
         .exclude(year=plan.year, batch__gt=plan.batch)
         .order_by("-year", "-batch")
         .first()
     )
+
+
+def _recused(session: ExamSession, candidates: list[StaffProfile]) -> set[int]:
+    """Staff who declared a conflict with a unit of the session, or examined one in the last round."""
+    unit_ids = set(session.tickets.values_list("person__unit_id", flat=True))
+    recused = set(ConflictDeclaration.objects.filter(unit_id__in=unit_ids, staff__in=candidates).values_list("staff_id", flat=True))
+    previous = plan_previous(session.plan)
     if previous is not None:
         recused |= set(
             ExaminerAssignment.objects.filter(
@@ -329,7 +337,7 @@ def _recused(session: ExamSession, candidates: list[StaffProfile]) -> set[int]:
     return recused
 
 
-def _city_of(jurisdiction: Jurisdiction) -> Jurisdiction | None:
+def city_of(jurisdiction: Jurisdiction) -> Jurisdiction | None:
     """The city above a county bureau; None for a city or province plan (nothing wider) and for
     a county directly under a province."""
     if jurisdiction.level != JurisdictionLevel.COUNTY:
@@ -338,25 +346,37 @@ def _city_of(jurisdiction: Jurisdiction) -> Jurisdiction | None:
     return parent if parent is not None and parent.level == JurisdictionLevel.CITY else None
 
 
-def _examiner_candidates(plan: SamplingPlan, *, pool: str, exclude_pk: int | None) -> list[StaffProfile]:
-    """Staff who can examine in the plan's own subtree, or in the other counties of its city."""
+def staff_pool(plan: SamplingPlan, *, pool: str, exclude_pk: int | None) -> QuerySet[StaffProfile]:
+    """The staff of the plan's own subtree, or of the other counties of its city (the city's
+    执法检查人员名录库), less the person running the draw: the pool examiners and inspectors are drawn from."""
     if pool == ExaminerPool.OWN:
         staff = StaffProfile.objects.filter(jurisdiction__path__startswith=plan.jurisdiction.path)
     else:
-        city = _city_of(plan.jurisdiction)
+        city = city_of(plan.jurisdiction)
         if city is None:
-            return []
+            return StaffProfile.objects.none()
         staff = StaffProfile.objects.filter(
             jurisdiction__path__startswith=city.path, jurisdiction__level=JurisdictionLevel.COUNTY,
         ).exclude(jurisdiction__path__startswith=plan.jurisdiction.path)
-    return list(staff.filter(can_examine=True).exclude(pk=exclude_pk).select_related("jurisdiction"))
+    return staff.exclude(pk=exclude_pk).select_related("jurisdiction", "user")
+
+
+def examiner_candidates(plan: SamplingPlan, *, pool: str, exclude_pk: int | None) -> list[StaffProfile]:
+    """Staff who can examine in the plan's own subtree, or in the other counties of its city."""
+    return list(staff_pool(plan, pool=pool, exclude_pk=exclude_pk).filter(can_examine=True))
 
 
 def examiner_frame_csv(session: ExamSession, pools: dict[str, list[StaffProfile]]) -> str:
     """The examiner frame as published: verify_draw's header "id,stratum" (one stratum, ""), then
     where each examiner comes from. Ids and bureaus only: no names, as on the public page."""
+    return staff_frame_csv(f"examiner:{session.pk}", pools)
+
+
+def staff_frame_csv(prefix: str, pools: dict[str, list[StaffProfile]]) -> str:
+    """A frame of staff (examiners of a session, inspectors of an inspection): ids
+    "<prefix>:<staff pk>" under EXAMINER_FRAME_HEADER, sorted, as verify_draw reads them."""
     rows = sorted(
-        (f"examiner:{session.pk}:{s.pk}", "", pool, s.jurisdiction.code, s.jurisdiction.name)
+        (f"{prefix}:{s.pk}", "", pool, s.jurisdiction.code, s.jurisdiction.name)
         for pool, staff in pools.items() for s in staff
     )
     buffer = io.StringIO()
@@ -384,15 +404,16 @@ def examiners_draw(*, actor, session: ExamSession, count: int = MIN_EXAMINERS) -
     if not session.tickets.exists():
         raise ValidationError(_("Issue the session's tickets first: recusal depends on its units."))
     plan = session.plan
+    assessment_only(plan)
     draw = draw_current(plan=plan)
     operator = staff_profile_of(actor)
     exclude_pk = operator.pk if operator else None
-    own = _examiner_candidates(plan, pool=ExaminerPool.OWN, exclude_pk=exclude_pk)
+    own = examiner_candidates(plan, pool=ExaminerPool.OWN, exclude_pk=exclude_pk)
     recused = _recused(session, own)
     pools = {ExaminerPool.OWN: [s for s in own if s.pk not in recused]}
     widened = plan.examiner_pool_widen and len(pools[ExaminerPool.OWN]) < plan.examiner_pool_multiple * count
     if widened:
-        city = _examiner_candidates(plan, pool=ExaminerPool.CITY, exclude_pk=exclude_pk)
+        city = examiner_candidates(plan, pool=ExaminerPool.CITY, exclude_pk=exclude_pk)
         recused |= _recused(session, city)
         pools[ExaminerPool.CITY] = [s for s in city if s.pk not in recused]
     eligible = {f"examiner:{session.pk}:{s.pk}": s for staff in pools.values() for s in staff}

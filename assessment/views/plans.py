@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from wagtail import hooks
 from wagtail.log_actions import log
 
 from supervision.authorization import authorize, may, requires
@@ -21,7 +22,7 @@ from supervision.views.enforcement import orders_issue_preview
 
 from .. import selectors, verify_draw
 from ..charts import pass_rate_chart, score_chart
-from ..models import DrawSelection, ExamSession, NoticePrint, PlanStatus, SamplingPlan, Ticket
+from ..models import DrawSelection, ExamSession, NoticePrint, PlanPurpose, PlanStatus, SamplingPlan, Ticket
 from ..plan_forms import SessionForm
 from ..services import attempts as attempt_service
 from ..services import resits, sampling, sessions
@@ -33,6 +34,12 @@ ACTIONS = {
     "return": lambda actor, plan, data: sampling.plan_return(actor=actor, plan=plan, reason=data.get("reason", "")),
     "freeze": lambda actor, plan, data: sampling.frame_freeze(actor=actor, plan=plan),
 }
+
+
+def purpose_sections(request, plan: SamplingPlan, hook: str) -> list[str]:
+    """What the apps above add to a plan page for their kind of plan (the inspection app its
+    inspections): rendered HTML from each `hook` function, the empty ones left out."""
+    return [html for fn in hooks.get_hooks(hook) if (html := fn(request, plan))]
 
 
 def _plan(request, pk) -> SamplingPlan:
@@ -80,6 +87,7 @@ def plan_presentation_view(request, pk: int):
     return render(request, "assessment/plan_presentation.html", {
         "plan": plan, "frame": plan.frame, "draw": draw, "selections": selections, "error": error,
         "seed_value": request.POST.get("seed", "") if error else "",
+        "purpose_sections": purpose_sections(request, plan, "assessment_draw_sections") if draw and not error else [],
     }, status=400 if error else 200)
 
 
@@ -312,6 +320,9 @@ def _minutes(request) -> int:
 def plan_results_view(request, pk: int):
     """The round's results in the console: rates with intervals, the county test, item analysis."""
     plan = _plan(request, pk)
+    if plan.purpose != PlanPurpose.ASSESSMENT:
+        messages.error(request, _("An on-site inspection plan has no exam results."))
+        return redirect("plans:inspect", plan.pk)
     outcome = selectors.round_results(plan=plan)
     items, test = selectors.plan_item_analysis(plan=plan)
     charts = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -30,6 +32,16 @@ def staff_role_assign(*, user, role: str) -> None:
     user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[role]), Group.objects.get(name=bureau_name))
 
 
+def _cert_check(cert_no: str, valid_until: date | None) -> None:
+    # A validity date belongs to a certificate: without its number it would let nobody be drawn.
+    if valid_until is not None and not (cert_no or "").strip():
+        raise ValidationError({"enforcement_cert_valid_until": _("A certificate validity date needs the enforcement certificate number.")})
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 @transaction.atomic
 def staff_create(
     *,
@@ -41,8 +53,10 @@ def staff_create(
     role: str,
     enforcement_cert_no: str = "",
     can_examine: bool = False,
+    enforcement_cert_valid_until: date | None = None,
 ) -> StaffProfile:
     authorize(actor, "staff.manage", jurisdiction)
+    _cert_check(enforcement_cert_no, enforcement_cert_valid_until)
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("The username “%(name)s” is already taken.") % {"name": username}})
     # Chinese names are one string, family name first; Django joins first + last with a space.
@@ -52,6 +66,7 @@ def staff_create(
     profile = StaffProfile.objects.create(
         user=user, jurisdiction=jurisdiction, role=role,
         enforcement_cert_no=enforcement_cert_no, can_examine=can_examine,
+        enforcement_cert_valid_until=enforcement_cert_valid_until,
     )
     staff_role_assign(user=user, role=role)
     log(instance=profile, action="wagtail.create", user=actor,
@@ -68,22 +83,27 @@ def staff_update(
     jurisdiction: Jurisdiction,
     enforcement_cert_no: str,
     can_examine: bool,
+    enforcement_cert_valid_until: date | None = None,
 ) -> StaffProfile:
     authorize(actor, "staff.manage", profile.jurisdiction)
     authorize(actor, "staff.manage", jurisdiction)
+    _cert_check(enforcement_cert_no, enforcement_cert_valid_until)
     before = {
         "role": profile.role, "jurisdiction": profile.jurisdiction.code,
         "enforcement_cert_no": profile.enforcement_cert_no, "can_examine": profile.can_examine,
+        "enforcement_cert_valid_until": _iso(profile.enforcement_cert_valid_until),
     }
     profile.role = role
     profile.jurisdiction = jurisdiction
     profile.enforcement_cert_no = enforcement_cert_no
     profile.can_examine = can_examine
+    profile.enforcement_cert_valid_until = enforcement_cert_valid_until
     profile.save()
     staff_role_assign(user=profile.user, role=role)
     after = {
         "role": role, "jurisdiction": jurisdiction.code,
         "enforcement_cert_no": enforcement_cert_no, "can_examine": can_examine,
+        "enforcement_cert_valid_until": _iso(enforcement_cert_valid_until),
     }
     log(instance=profile, action="wagtail.edit", user=actor, data={"before": before, "after": after})
     return profile

@@ -21,7 +21,7 @@ from wagtail.models import ModelLogEntry
 from assessment import verify_draw
 from assessment.models import ConflictDeclaration, ExaminerPool, ExamSession, SamplingPlan
 from assessment.services.sampling import plan_close
-from assessment.services.sessions import _city_of, examiners_draw
+from assessment.services.sessions import city_of, examiners_draw
 from cms.services import results_publish
 from tests.factories import make_staff, open_session_with_tickets
 
@@ -165,8 +165,8 @@ def test_widening_that_is_still_too_few_is_refused(session, runner, tree):
 
 
 def test_only_a_county_plan_has_a_wider_pool(tree):
-    assert _city_of(tree.county_a) == tree.city
-    assert _city_of(tree.city) is None and _city_of(tree.province) is None
+    assert city_of(tree.county_a) == tree.city
+    assert city_of(tree.city) is None and city_of(tree.province) is None
 
 
 # --- verifiable: the frame, its hash, the log ---------------------------------------------------

@@ -16,7 +16,7 @@ from supervision.authorization import may, requires
 from supervision.scoping import get_in_scope_or_404
 from supervision.views import posted_date, posted_int, run_action
 
-from ..models import MIN_INSPECTORS
+from ..models import MIN_INSPECTORS, InspectionStatus
 from ..selectors import plan_inspections
 from ..services.assignments import inspectors_draw
 
@@ -43,6 +43,7 @@ def plan_section(request, plan: SamplingPlan) -> str:
     undrawn = bool(active - drawn)
     return render_to_string("inspection/includes/plan_section.html", {
         "plan": plan, "rows": rows, "can_draw": undrawn and may(request.user, "plan.change", plan),
+        "can_publish": any(i.status == InspectionStatus.COMPLETED for i, _url in rows) and may(request.user, "plan.change", plan),
     }, request=request)
 
 

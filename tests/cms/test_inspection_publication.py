@@ -146,3 +146,19 @@ def test_the_dashboard_queries_do_not_grow_with_the_rounds(staff, round_, tree):
 
 def inspection_publication_page(staff, plan):
     return inspection_results_publish(actor=staff.operator_a, plan=plan)
+
+
+def test_the_plan_page_publishes_and_another_county_gets_a_404(staff, round_, client_for):
+    plan, selections, inspectors = round_
+    client = client_for(staff.operator_a)
+    assert "公示现场检查结果" not in client.get(f"/admin/plans/inspect/{plan.pk}/").content.decode()  # nothing completed yet
+    inspected(plan, selections[0], inspectors, on=date(2026, 11, 2))
+    assert "公示现场检查结果" in client.get(f"/admin/plans/inspect/{plan.pk}/").content.decode()
+    assert client_for(staff.operator_b).post(f"/admin/publish-results/{plan.pk}/").status_code == 404
+    response = client.post(f"/admin/publish-results/{plan.pk}/")
+    page = InspectionResultsPage.objects.get(plan=plan)
+    assert response.status_code == 302 and response["Location"].endswith(f"/admin/pages/{page.pk}/edit/")
+    # A second click without a reason is refused with the reason why, and writes no new revision.
+    revisions = page.revisions.count()
+    response = client.post(f"/admin/publish-results/{plan.pk}/", follow=True)
+    assert "原因" in response.content.decode() and page.revisions.count() == revisions

@@ -1,9 +1,11 @@
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from supervision.authorization import register_model_actions
 
 from .models import InspectionItem
+from .views import records
 from .viewsets import InspectionViewSetGroup
 
 # The rule behind each of Wagtail's actions on the item list (`supervision.authorization`).
@@ -17,9 +19,22 @@ def register_inspection_section():
     return InspectionViewSetGroup()
 
 
+@hooks.register("register_admin_urls")
+def register_inspection_urls():
+    return [path("inspection/", include((records.urlpatterns, "inspection")))]
+
+
 @hooks.register("register_log_actions")
 def register_inspection_log_actions(actions):
     for action, label, message in (
         ("inspection.item_status", _("Inspection item status"), _("Changed an inspection item's status")),
+        ("inspection.check", _("Inspection item recorded"), _("Recorded an item of the inspection")),
+        ("inspection.sighting", _("Unit's record seen"), _("Recorded which of the unit's records were seen")),
+        ("inspection.hazard", _("Hazard recorded"), _("Recorded a hazard found in the inspection")),
+        ("inspection.photo", _("Inspection photo"), _("Added a photo to the inspection")),
+        ("inspection.sign", _("Inspector signed"), _("An inspector signed the inspection record")),
+        ("inspection.confirm", _("Unit's confirmation"), _("Recorded the unit representative's confirmation")),
+        ("inspection.complete", _("Inspection completed"), _("The inspection was completed")),
+        ("inspection.order", _("Order from an inspection"), _("Issued the order to correct for the inspection's findings")),
     ):
         actions.register_action(action, label, message)

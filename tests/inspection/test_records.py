@@ -243,3 +243,14 @@ def test_the_phone_pages_list_my_inspections_and_save_entries(inspection, inspec
     assert other.status_code == 404
     signed = phone.post(reverse("inspection:sign", args=[inspection.pk]))
     assert signed.status_code == 302 and not inspection.assignments.filter(signed_at__isnull=False).exists()
+
+
+def test_the_phone_scripts_have_no_chinese_of_their_own():
+    """Their messages come from the JavaScript catalogue (/jsi18n/), like the exam's."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "static" / "js"
+    for name in ("offline-queue.js", "inspection-record.js", "exam.js"):
+        script = (root / name).read_text()
+        assert not any("\u4e00" <= char <= "\u9fff" for char in script), name
+    assert "window.OfflineQueue" in (root / "exam.js").read_text()  # one queue for the exam and the inspection

@@ -1,8 +1,9 @@
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
-from supervision.authorization import register_model_actions
+from supervision.authorization import may, register_model_actions
 
 from .models import InspectionItem
 from .views import records
@@ -22,6 +23,18 @@ def register_inspection_section():
 @hooks.register("register_admin_urls")
 def register_inspection_urls():
     return [path("inspection/", include((records.urlpatterns, "inspection")))]
+
+
+class MyInspectionsMenuItem(MenuItem):
+    """我的检查任务, for the staff who may be drawn to inspect (the page lists the ones they were drawn for)."""
+
+    def is_shown(self, request):
+        return may(request.user, "inspection.record")
+
+
+@hooks.register("register_admin_menu_item")
+def register_my_inspections_menu_item():
+    return MyInspectionsMenuItem(_("My inspections"), reverse("inspection:mine"), icon_name="clipboard-list", order=305)
 
 
 @hooks.register("register_log_actions")

@@ -68,7 +68,10 @@ def _json_error(error) -> JsonResponse:
 
 
 def _when(value):
-    parsed = parse_datetime(str(value or ""))
+    try:
+        parsed = parse_datetime(str(value or ""))
+    except ValueError:  # well formed but no such time (a 25th hour)
+        parsed = None
     if value and parsed is None:
         raise ValidationError(_("The time of the entry cannot be read."))
     return parsed

@@ -9,7 +9,10 @@ class InspectionConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: models cannot be imported before the app registry is ready.
         from supervision.authorization import register_rules
+        from supervision.history import register_history_provider
 
         from .authorization import RULES
+        from .selectors import unit_inspection_history
 
         register_rules(RULES)
+        register_history_provider(unit_inspection_history)

@@ -56,6 +56,9 @@ class Rule:
     system: bool = False
     platform_admin: bool = True
     conditions: tuple[tuple[Callable, str], ...] = ()
+    # False where the conditions themselves place the user: an inspector drawn from the city's
+    # other counties (the widened pool) records the inspection they were drawn for, not the county's others.
+    scoped: bool = True
     # The Django permissions this rule gives its roles' groups, for Wagtail's own views and menus.
     grants: tuple[str, ...] = ()
 
@@ -126,7 +129,7 @@ def decide(user, action: str, obj=None) -> Decision:
         profile = staff_profile_of(user)
         if profile is None or profile.role not in rule.roles:
             return Decision(False, str(rule.denied))
-        if obj is not None and hasattr(type(obj), "scope_path_lookup"):
+        if rule.scoped and obj is not None and hasattr(type(obj), "scope_path_lookup"):
             if not _placed(obj, profile.jurisdiction, exact=rule.own_bureau):
                 return Decision(False, str(rule.denied))
     if obj is not None:

@@ -1,7 +1,8 @@
 """Uploaded files (rectification evidence) checked by what they contain, and served only through
 a view that checks login and jurisdiction (issue 15): never straight from /media/.
 
-An upload is accepted when its first bytes say it is a PDF, JPEG or PNG, an xlsx workbook (a zip
+An upload is accepted when its first bytes say it is a PDF, JPEG or PNG (WebP too for an
+inspection's photos), an xlsx workbook (a zip
 holding [Content_Types].xml and xl/), or a csv (text without NUL bytes, UTF-8 or GBK); its name's
 extension does not count. Images and PDFs are shown in the browser, everything else downloads as an
 attachment; every answer carries X-Content-Type-Options: nosniff and a sandboxing CSP."""
@@ -19,6 +20,7 @@ KINDS = {
     "pdf": ("application/pdf", "pdf", True),
     "jpg": ("image/jpeg", "jpg", True),
     "png": ("image/png", "png", True),
+    "webp": ("image/webp", "webp", True),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", False),
     "csv": ("text/csv; charset=utf-8", "csv", False),
 }
@@ -32,6 +34,8 @@ def sniff(head: bytes, read_all=None) -> str | None:
         return "jpg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
     if head.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(read_all())).namelist()) if read_all else set()
@@ -66,6 +70,10 @@ def sniff_file(handle) -> str | None:
     return sniff(head, read_all)
 
 
+# What rectification evidence may be (an inspection's photos have their own list: inspection/photos.py).
+EVIDENCE_KINDS = frozenset({"pdf", "jpg", "png", "xlsx", "csv"})
+
+
 def upload_checked(upload) -> str:
     """The kind of an uploaded file, or a Chinese ValidationError: too big, empty, or not a kind
     we accept."""
@@ -73,7 +81,7 @@ def upload_checked(upload) -> str:
     if upload.size > limit:
         raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
     kind = sniff_file(upload)
-    if kind is None:
+    if kind not in EVIDENCE_KINDS:
         raise ValidationError(_("Only PDF, JPEG or PNG images, xlsx workbooks and csv files are accepted (checked by their content, not their name)."))
     return kind
 

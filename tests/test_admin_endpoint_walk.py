@@ -231,6 +231,16 @@ def world(staff, tree, django_user_model) -> World:
     document = Document.objects.create(title=f"{MARK}通知附件", file=SimpleUploadedFile("notice.pdf", b"%PDF-1.4\n%%EOF\n"),
                                        collection=media, uploaded_by_user=staff.operator_a)
     holiday = HolidaySchedule.objects.create(year=2031, source=f"{MARK}通知", holidays="2031-01-01")
+    # An inspection of a marked unit with a photo (tests/inspection/conftest.py builds what the
+    # inspector draw makes), drawn to the county's operator so that its phone pages answer too.
+    from inspection.services.records import photo_add
+    from tests.inspection.conftest import make_inspection
+    from tests.inspection.test_photos import image_bytes
+
+    inspector = make_staff("marked-inspector", ROLES.OPERATOR, tree.county_a, full_name=f"{MARK}检查员", enforcement_cert_no="33011099")
+    inspection = make_inspection(unit, [staff.operator_a.staff_profile, inspector], list(InspectionItem.objects.all()[:3]))
+    photo, _created = photo_add(actor=staff.operator_a, inspection=inspection, client_id="8d1f0c1e-8f43-4c53-9f0e-2a4e7a3c9b10",
+                                upload=SimpleUploadedFile("p.jpg", image_bytes(), content_type="image/jpeg"))
     task = Task.objects.filter(pk=task_state.task_id).first()
     workflow = workflow_state.workflow
     pages = [results.pk, draft.pk]
@@ -253,6 +263,7 @@ def world(staff, tree, django_user_model) -> World:
         "questions": {"pk": Question.objects.first().pk, "status": "retired", "file_format": "csv"},
         # The inspection item list is national like the question bank: no bureau's marker to hide.
         "inspection_items": {"pk": InspectionItem.objects.first().pk, "status": "retired"},
+        "inspection": {"pk": inspection.pk},
         "blueprints": {"pk": (Blueprint.objects.first() or Question.objects.first()).pk},
         "2fa": {"pk": marked_staff.pk},
         "publish-results": {"plan_pk": plan.pk},
@@ -285,6 +296,7 @@ def world(staff, tree, django_user_model) -> World:
     }
     routes = {
         "orders:evidence_file": {"pk": evidence.pk},
+        "inspection:photo": {"pk": photo.pk},
         "orders:notice_print": {"pk": penalty_notice.pk},
         "orders:notice": {"pk": [order.pk, second.pk]},
         "orders:fine": {"pk": [order.pk, second.pk]},

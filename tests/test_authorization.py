@@ -46,6 +46,7 @@ EXPECTED = {
     "plan.return": {AP, AD},
     "inspection.read": {OP, AP, AD, OV},
     "items.change": {AP, AD},  # the inspection item list is national, kept like the question bank
+    "inspection.record": {OP, AP, AD},  # and only the inspectors drawn for the inspection, while it is open
 }
 # What the platform itself (actor=None: the command line, the demo's seed, periodic commands) may do.
 SYSTEM = {"console.edit", "register.change", "staff.manage", "legal_settings.change", "order.change", "bank.change", "items.change"}

@@ -305,6 +305,13 @@ WAGTAILDOCS_CONTENT_TYPES = {"ofd": "application/ofd"}
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# An on-site inspection's photos of the unit's records (inspection/photos.py): resized on the phone
+# to at most INSPECTION_PHOTO_MAX_SIDE_PX on the longer side before upload; the server accepts JPEG,
+# PNG or WebP (by content) up to this size and this many per inspection.
+INSPECTION_PHOTO_MAX_BYTES = int(os.environ.get("INSPECTION_PHOTO_MAX_BYTES", str(2 * 1024 * 1024)))
+INSPECTION_PHOTOS_MAX = int(os.environ.get("INSPECTION_PHOTOS_MAX", "20"))
+INSPECTION_PHOTO_MAX_SIDE_PX = 1600
+
 # The penalty procedure (supervision/services/penalties.py). 行政处罚法 Art. 45: the unit states its
 # case within a period the notice names (Art. 64 gives 5 days to ask for a hearing); Art. 63: a
 # hearing for a "较大数额" fine, whose amount each province sets: set it per province.

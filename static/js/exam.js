@@ -14,9 +14,6 @@
   const savedText = gettext("Saved");
   const waitingText = gettext("Offline: answers kept, sent when back");
 
-  const readQueue = () => { try { return JSON.parse(localStorage.getItem(queueKey)) || {}; } catch (e) { return {}; } };
-  const writeQueue = (q) => { try { localStorage.setItem(queueKey, JSON.stringify(q)); } catch (e) { /* private mode */ } };
-
   const answerOf = (fieldset) => Array.from(fieldset.querySelectorAll("input:checked")).map((i) => i.value).join("");
 
   const markSaved = (position, saved) => {
@@ -27,45 +24,30 @@
     if (answeredEl) answeredEl.textContent = document.querySelectorAll(".exam-nav a.done").length;
   };
 
-  let flushing = false;
-  const flush = async () => {
-    if (flushing) return;
-    flushing = true;
-    const queue = readQueue();
-    for (const position of Object.keys(queue)) {
-      const body = new URLSearchParams({ attempt: form.dataset.attempt, position, answer: queue[position] });
-      try {
-        const response = await fetch(saveUrl, {
-          method: "POST", body, credentials: "same-origin",
-          headers: { "X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded" },
-        });
-        if (response.status === 409) { window.location.reload(); return; }
-        if (!response.ok && response.status !== 400) throw new Error(String(response.status));
-        const current = readQueue();
-        if (current[position] === queue[position]) { delete current[position]; writeQueue(current); }
-        markSaved(position, response.ok);
-      } catch (error) {
-        if (net) net.textContent = waitingText;
-        flushing = false;
-        setTimeout(flush, 5000);
-        return;
-      }
-    }
-    if (net) net.textContent = "";
-    flushing = false;
-  };
+  // The shared offline queue (static/js/offline-queue.js, loaded before us): one entry per question.
+  const queue = new window.OfflineQueue({
+    storageKey: queueKey,
+    send: async (position, answer) => {
+      const body = new URLSearchParams({ attempt: form.dataset.attempt, position, answer });
+      const response = await fetch(saveUrl, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded" },
+      });
+      if (response.status === 409) { window.location.reload(); return "stop"; }
+      if (!response.ok && response.status !== 400) throw new Error(String(response.status));
+      markSaved(position, response.ok);
+      return "done";
+    },
+    onChange: (count, offline) => { if (net) net.textContent = offline ? waitingText : ""; },
+  });
 
   form.addEventListener("change", (event) => {
     const fieldset = event.target.closest("fieldset[data-position]");
     if (!fieldset) return;
-    const queue = readQueue();
-    queue[fieldset.dataset.position] = answerOf(fieldset);
-    writeQueue(queue);
     markSaved(fieldset.dataset.position, false);
-    flush();
+    queue.put(fieldset.dataset.position, answerOf(fieldset));
   });
-  window.addEventListener("online", flush);
-  flush();
+  queue.flush();
 
   form.addEventListener("submit", (event) => {
     const button = event.submitter;

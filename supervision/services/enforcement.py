@@ -70,8 +70,10 @@ def _move(order: RectificationOrder, action: str, *, actor, log_action: str, dat
 def order_issue(
     *, actor, unit: ProductionUnit, reason: str, legal_basis: str, source_kind: str, source_id: int | None = None,
     source_label: str = "", requires_resit: bool = False, deadline_days: int = DEFAULT_DEADLINE_DAYS, today: date | None = None,
+    warning: bool | None = None,
 ) -> RectificationOrder:
-    """责令改正, with the Art. 17 warning where `WARNING_WITH_ORDER` says so, in one step."""
+    """责令改正, with the Art. 17 warning where `WARNING_WITH_ORDER` says so, in one step. `warning`
+    decides it for a source whose matters differ (an inspection: only where a finding is Art. 17 conduct)."""
     authorize(actor, "order.change", unit)
     if not 1 <= deadline_days <= 365:
         raise ValidationError(_("The deadline is 1 to 365 days after issue."))
@@ -87,7 +89,7 @@ def order_issue(
     )
     log(instance=order, action="supervision.order_issue", user=actor,
         data={"order": order.number, "to": order.status, "deadline": order.deadline.isoformat()})
-    if WARNING_WITH_ORDER.get(source_kind):
+    if WARNING_WITH_ORDER.get(source_kind) if warning is None else warning:
         _warning_with_order(actor=actor, order=order, today=today)
     return order
 
@@ -115,10 +117,11 @@ class OrderDraft:
     source_label: str = ""
     requires_resit: bool = False
     open_order: RectificationOrder | None = None  # already issued for this matter: issuing again changes nothing
+    warning: bool | None = None  # None: as `WARNING_WITH_ORDER` says for the source
 
     @property
     def with_warning(self) -> bool:
-        return bool(WARNING_WITH_ORDER.get(self.source_kind))
+        return bool(WARNING_WITH_ORDER.get(self.source_kind)) if self.warning is None else self.warning
 
 
 def order_drafts(drafts: list[OrderDraft]) -> list[OrderDraft]:
@@ -156,7 +159,7 @@ def orders_issue_drafts(*, actor, drafts: list[OrderDraft], deadline_days: int =
     return [
         order_issue(
             actor=actor, unit=d.unit, reason=d.reason, legal_basis=d.legal_basis, source_kind=d.source_kind, source_id=d.source_id,
-            source_label=d.source_label, requires_resit=d.requires_resit, deadline_days=deadline_days,
+            source_label=d.source_label, requires_resit=d.requires_resit, deadline_days=deadline_days, warning=d.warning,
         )
         for d in drafts
     ]

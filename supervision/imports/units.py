@@ -23,7 +23,7 @@ from ..models import (
     UnitStatus,
 )
 from ..rules import director_required_for, size_class_for
-from .bulk import filter_in, insert_rows, update_by_copy
+from .bulk import filter_in, gc_paused, insert_rows, update_by_copy
 from .cells import (
     CellError,
     parse_amount,
@@ -192,6 +192,7 @@ def _parse_row(number: int, cells: list, plan: list, positions: dict[str, int], 
     )
 
 
+@gc_paused
 def units_import(
     *, table: Table, jurisdiction: Jurisdiction, actor, dry_run: bool, filename: str = "",
     progress: Progress | None = None, job_id: int | None = None,

@@ -108,3 +108,19 @@ def update_by_copy(model, columns: list[str], rows: list[tuple]) -> None:
         assignments = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
         cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM zl_import_update AS u WHERE t.id = u.id")
         cursor.execute("DROP TABLE zl_import_update")
+
+
+def update_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """(id, *columns) tuples, values already in the database's form, onto existing rows: COPY +
+    UPDATE … FROM on PostgreSQL, one executemany of `UPDATE … WHERE id = %s` elsewhere (SQLite:
+    bulk_update's CASE WHEN took 35 s for 20,000 units, the statements by primary key under 1 s)."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        update_by_copy(model, columns, rows)
+        return
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE id = %s",
+                           [(*row[1:], row[0]) for row in rows])

@@ -20,7 +20,7 @@ from .cells import CellError, parse_date, parse_mobile, parse_required_text, par
 from .changes import LEFT_ACTION, bulk_log_changes, bulk_log_entries, field_changes, plain
 from .result import Column, ImportResult, PlannedChange, RowError, column_positions
 from .table import Table, cell_code, cell_text
-from .bulk import filter_in, gc_paused, update_by_copy
+from .bulk import filter_in, gc_paused, update_rows
 from .units import Progress, diffs_for_preview
 
 PERSON_COLUMNS = [
@@ -305,13 +305,10 @@ def _left_data(job_id, role: str, appointed: date | None, left: date, complete_s
 
 
 def _write(to_create: list[PersonRow], to_update: list[PersonRow], leavers: list[_Leaver], today: date) -> None:
-    if to_update and connection.vendor == "postgresql":
-        update_by_copy(Person, PERSON_FIELDS, [(r.person_id, *(getattr(r, f) for f in PERSON_FIELDS)) for r in to_update])
-    elif to_update:
-        Person.objects.bulk_update(
-            [Person(pk=r.person_id, **{f: getattr(r, f) for f in PERSON_FIELDS}) for r in to_update],
-            PERSON_FIELDS, batch_size=1000,
-        )
+    adapt_date = (lambda d: d) if connection.vendor == "postgresql" else connection.ops.adapt_datefield_value
+    update_rows(Person, PERSON_FIELDS, [
+        (r.person_id, r.name, r.role, r.phone, adapt_date(r.appointed_on), adapt_date(r.left_on)) for r in to_update
+    ])
     for queryset in filter_in(Person.objects.filter(left_on__isnull=True), "pk", [p.values["id"] for p in leavers]):
         queryset.update(left_on=today)
     # After the closings: a person's new post may only open once the old one is closed.

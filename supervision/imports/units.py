@@ -23,7 +23,7 @@ from ..models import (
     UnitStatus,
 )
 from ..rules import director_required_for, size_class_for
-from .bulk import filter_in, gc_paused, insert_rows, update_by_copy
+from .bulk import filter_in, gc_paused, insert_rows, update_rows
 from .cells import (
     CellError,
     parse_amount,
@@ -404,15 +404,11 @@ def _write(to_create: list[UnitRow], to_update: list[tuple[UnitRow, list[str], d
     for row in to_create:
         row.unit_id = ids[row.uscc]
 
-    if to_update and connection.vendor == "postgresql":
-        update_by_copy(ProductionUnit, [*UNIT_FIELDS, "updated_at"],
-                        [(row.unit_id, *(getattr(row, f) for f in UNIT_FIELDS), now) for row, _c, _d in to_update])
-    elif to_update:
-        changed_units = [
-            ProductionUnit(pk=row.unit_id, uscc=row.uscc, updated_at=now, **{f: getattr(row, f) for f in UNIT_FIELDS})
-            for row, _changed, _changes in to_update
-        ]
-        ProductionUnit.objects.bulk_update(changed_units, [*UNIT_FIELDS, "updated_at"], batch_size=1000)
+    update_rows(ProductionUnit, [*UNIT_FIELDS, "updated_at"], [
+        (row.unit_id, row.name, row.county_id, row.address, row.legal_representative, row.phone, row.employee_count,
+         adapt_decimal(row.revenue_wan), row.mandatory_standard, row.size_class, row.director_required, stamp)
+        for row, _c, _d in to_update
+    ])
 
     category_rows = [r for r in to_create if r.category_ids] + [r for r, c, _d in to_update if "categories" in c]
     qualification_rows = [r for r in to_create if r.qualifications] + [r for r, c, _d in to_update if "qualifications" in c]

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 from ..models import Jurisdiction
 from .table import cell_code, cell_text
@@ -33,19 +33,31 @@ def parse_text(value: object, max_length: int) -> str:
     return text
 
 
-_USCC_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
+# GB 32100-2015: the code's alphabet (no I, O, S, V, Z) and the weights of its check character,
+# as stdnum.cn.uscc has them (tests/supervision/test_import_units.py compares the two).
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_ALPHABET = frozenset(_USCC_CHARS)
+_USCC_VALUE = {c: i for i, c in enumerate(_USCC_CHARS)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_character(code17: str) -> str:
+    """The 18th character of a code whose first 17 are in the alphabet (stdnum's calc_check_digit
+    without its clean-up of separators, which `cell_code` has done: a fifth of a unit row's parse)."""
+    value = _USCC_VALUE
+    return _USCC_CHARS[-sum(value[c] * w for c, w in zip(code17, _USCC_WEIGHTS)) % 31]
 
 
 def parse_uscc(value: object) -> str:
-    """The same checks as stdnum.cn.uscc.validate (length, digits, alphabet, check digit by
-    stdnum's own calc_check_digit), on a code `cell_code` has already cleaned: this runs once per
-    row of imports of tens of thousands of rows."""
+    """The same checks as stdnum.cn.uscc.validate (length, digits, alphabet, check digit), on a
+    code `cell_code` has already cleaned: this runs once per row of imports of tens of thousands
+    of rows. Digits are ASCII digits (str.isdigit also takes ٣ and ³)."""
     code = cell_code(value)
     if not code:
         raise CellError(_("Required; the cell is empty."))
     if (
-        len(code) != 18 or not code[:8].isdigit() or not _USCC_ALPHABET.issuperset(code[8:])
-        or uscc.calc_check_digit(code[:17]) != code[17]
+        len(code) != 18 or not code[:8].isascii() or not code[:8].isdigit()
+        or not _USCC_ALPHABET.issuperset(code[8:]) or uscc_check_character(code[:17]) != code[17]
     ):
         raise CellError(_("Not a valid unified social credit code (18 characters with a correct check digit)."))
     return code

@@ -50,20 +50,29 @@ def field_changes(old: dict, new: dict, fields, personal=frozenset()) -> dict:
 
 
 def bulk_log_changes(*, model, items, job_id, actor) -> int:
-    """items: (pk, label, changes) triples. One ModelLogEntry per changed object, one INSERT per batch."""
-    return bulk_log_entries(model=model, action=ACTION, actor=actor, items=[
-        (pk, label, {"job": job_id, "changes": changes}) for pk, label, changes in items if changes
+    """items: (pk, label, changes) triples. One ModelLogEntry per changed object, data
+    {"job": job_id, "changes": changes}, one COPY (or INSERT) for them all."""
+    encode = _ENCODER.encode
+    head = '{"job": ' + encode(job_id) + ', "changes": '  # the same JSON as encode({"job": …, "changes": …})
+    return _write_entries(model, ACTION, actor, [
+        (pk, label, head + encode(changes) + "}") for pk, label, changes in items if changes
     ])
 
 
 _LOG_COLUMNS = ["content_type_id", "label", "action", "object_id", "data", "user_id", "timestamp", "uuid",
                 "content_changed", "deleted"]
+_ENCODER = DjangoJSONEncoder()  # what ModelLogEntry.data's JSONField stores
 
 
 def bulk_log_entries(*, model, action: str, items, actor) -> int:
     """items: (pk, label, data) triples, one ModelLogEntry each, written as plain rows (COPY on
     PostgreSQL): the columns wagtail's `log()` sets, with its defaults for the others."""
-    items = list(items)
+    encode = _ENCODER.encode
+    return _write_entries(model, action, actor, [(pk, label, encode(data)) for pk, label, data in items])
+
+
+def _write_entries(model, action: str, actor, items: list[tuple]) -> int:
+    """items: (pk, label, data as JSON text)."""
     if not items:
         return 0
     content_type_id = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
@@ -72,9 +81,8 @@ def bulk_log_entries(*, model, action: str, items, actor) -> int:
     shared = uuid.uuid4()  # one user action, as wagtail's log context shares it
     if connection.vendor != "postgresql":
         now, shared = connection.ops.adapt_datetimefield_value(now), shared.hex
-    encode = DjangoJSONEncoder().encode  # what ModelLogEntry.data's JSONField stores
     insert_rows(ModelLogEntry, _LOG_COLUMNS, [
-        (content_type_id, str(label)[:255], action, str(pk), encode(data), user_id, now, shared, False, False)
+        (content_type_id, str(label)[:255], action, str(pk), data, user_id, now, shared, False, False)
         for pk, label, data in items
     ])
     return len(items)

@@ -20,7 +20,7 @@ from .cells import CellError, parse_date, parse_mobile, parse_required_text, par
 from .changes import LEFT_ACTION, bulk_log_changes, bulk_log_entries, field_changes, plain
 from .result import Column, ImportResult, PlannedChange, RowError, column_positions
 from .table import Table, cell_code, cell_text
-from .bulk import chunked, update_by_copy
+from .bulk import filter_in, gc_paused, update_rows
 from .units import Progress, diffs_for_preview
 
 PERSON_COLUMNS = [
@@ -77,6 +77,7 @@ class _Leaver:
     uscc: str
 
 
+@gc_paused
 def personnel_import(
     *, table: Table, jurisdiction: Jurisdiction, actor, dry_run: bool, filename: str = "",
     progress: Progress | None = None, job_id: int | None = None, complete_staff: bool = False,
@@ -93,8 +94,9 @@ def personnel_import(
 
     usccs = list({cell_code(r[positions["uscc"]]) for r in table.rows if positions["uscc"] < len(r)})
     units: dict[str, int] = {}
-    for chunk in chunked(usccs):
-        units.update(ProductionUnit.objects.filter(uscc__in=chunk, county__path__startswith=jurisdiction.path).values_list("uscc", "id"))
+    in_scope = ProductionUnit.objects.filter(county__path__startswith=jurisdiction.path)
+    for queryset in filter_in(in_scope, "uscc", usccs):
+        units.update(queryset.values_list("uscc", "id"))
 
     rows: list[PersonRow] = []
     seen: dict[tuple[str, str], int] = {}
@@ -143,9 +145,9 @@ def personnel_import(
 
 def _load_posts(unit_ids: list[int]) -> _Posts:
     posts = _Posts()
-    for chunk in chunked(unit_ids):
+    for queryset in filter_in(Person.objects.all(), "unit_id", unit_ids):
         # Oldest closed post first, so the last one kept per person is the latest.
-        rows = Person.objects.filter(unit_id__in=chunk).order_by("left_on", "pk").values("id", "unit_id", "id_number_hash", *PERSON_FIELDS)
+        rows = queryset.order_by("left_on", "pk").values("id", "unit_id", "id_number_hash", *PERSON_FIELDS)
         for values in rows:
             key = (values["unit_id"], values["id_number_hash"])
             if values["left_on"] is None:
@@ -303,15 +305,12 @@ def _left_data(job_id, role: str, appointed: date | None, left: date, complete_s
 
 
 def _write(to_create: list[PersonRow], to_update: list[PersonRow], leavers: list[_Leaver], today: date) -> None:
-    if to_update and connection.vendor == "postgresql":
-        update_by_copy(Person, PERSON_FIELDS, [(r.person_id, *(getattr(r, f) for f in PERSON_FIELDS)) for r in to_update])
-    elif to_update:
-        Person.objects.bulk_update(
-            [Person(pk=r.person_id, **{f: getattr(r, f) for f in PERSON_FIELDS}) for r in to_update],
-            PERSON_FIELDS, batch_size=1000,
-        )
-    for chunk in chunked([p.values["id"] for p in leavers]):
-        Person.objects.filter(pk__in=chunk, left_on__isnull=True).update(left_on=today)
+    adapt_date = (lambda d: d) if connection.vendor == "postgresql" else connection.ops.adapt_datefield_value
+    update_rows(Person, PERSON_FIELDS, [
+        (r.person_id, r.name, r.role, r.phone, adapt_date(r.appointed_on), adapt_date(r.left_on)) for r in to_update
+    ])
+    for queryset in filter_in(Person.objects.filter(left_on__isnull=True), "pk", [p.values["id"] for p in leavers]):
+        queryset.update(left_on=today)
     # After the closings: a person's new post may only open once the old one is closed.
     Person.objects.bulk_create([
         Person(

@@ -68,12 +68,16 @@ class ImportResult:
             if len(self.leaving) < PREVIEW_CHANGES:
                 self.leaving.append(change)
             return
-        if change.action == "create":
+        self.count(change.action)
+        if len(self.changes) < PREVIEW_CHANGES:
+            self.changes.append(change)
+
+    def count(self, action: str) -> None:
+        """A create or update past what the preview lists: counted, no PlannedChange to build."""
+        if action == "create":
             self.created += 1
         else:
             self.updated += 1
-        if len(self.changes) < PREVIEW_CHANGES:
-            self.changes.append(change)
 
     def as_json(self) -> dict:
         return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,7 @@ from ..models import (
     UnitStatus,
 )
 from ..rules import director_required_for, size_class_for
-from .bulk import chunked, insert_rows, update_by_copy
+from .bulk import filter_in, gc_paused, insert_rows, update_rows
 from .cells import (
     CellError,
     parse_amount,
@@ -191,6 +192,7 @@ def _parse_row(number: int, cells: list, plan: list, positions: dict[str, int], 
     )
 
 
+@gc_paused
 def units_import(
     *, table: Table, jurisdiction: Jurisdiction, actor, dry_run: bool, filename: str = "",
     progress: Progress | None = None, job_id: int | None = None,
@@ -249,24 +251,29 @@ def units_import(
 
 @dataclass
 class _Existing:
-    units: dict[str, dict]  # uscc -> field values (with "id" and "county_path")
+    units: dict[str, tuple]  # uscc -> (id, county path, *UNIT_FIELDS)
     categories: dict[int, frozenset[int]]
     qualifications: dict[int, frozenset[tuple[str, str, date | None]]]
 
 
+_ID, _COUNTY_PATH, _FIELDS_FROM = 0, 1, 2  # positions in an _Existing.units tuple
+_row_fields = operator.attrgetter(*UNIT_FIELDS)  # a UnitRow's UNIT_FIELDS as one tuple
+
+
 def _load_existing(rows: list[UnitRow]) -> _Existing:
-    units: dict[str, dict] = {}
-    for chunk in chunked([r.uscc for r in rows]):
-        for values in ProductionUnit.objects.filter(uscc__in=chunk).values("id", "uscc", "county__path", *UNIT_FIELDS):
-            units[values["uscc"]] = values
-    ids = [v["id"] for v in units.values()]
+    units: dict[str, tuple] = {}
+    for queryset in filter_in(ProductionUnit.objects.all(), "uscc", [r.uscc for r in rows]):
+        for uscc, *values in queryset.values_list("uscc", "id", "county__path", *UNIT_FIELDS):
+            units[uscc] = tuple(values)
+    ids = [v[_ID] for v in units.values()]
     categories: dict[int, set] = {}
     qualifications: dict[int, set] = {}
     Through = ProductionUnit.categories.through
-    for chunk in chunked(ids):
-        for unit_id, category_id in Through.objects.filter(productionunit_id__in=chunk).values_list("productionunit_id", "productcategory_id"):
+    for queryset in filter_in(Through.objects.all(), "productionunit_id", ids):
+        for unit_id, category_id in queryset.values_list("productionunit_id", "productcategory_id"):
             categories.setdefault(unit_id, set()).add(category_id)
-        for unit_id, kind, number, valid_until in Qualification.objects.filter(unit_id__in=chunk).values_list("unit_id", "kind", "number", "valid_until"):
+    for queryset in filter_in(Qualification.objects.all(), "unit_id", ids):
+        for unit_id, kind, number, valid_until in queryset.values_list("unit_id", "kind", "number", "valid_until"):
             qualifications.setdefault(unit_id, set()).add((kind, number, valid_until))
     return _Existing(
         units=units,
@@ -278,15 +285,16 @@ def _load_existing(rows: list[UnitRow]) -> _Existing:
 def _check_against_database(rows, existing: _Existing, seen_numbers, ctx: _Context, result: ImportResult) -> None:
     for row in rows:
         current = existing.units.get(row.uscc)
-        if current is not None and not current["county__path"].startswith(ctx.jurisdiction.path):
+        if current is not None and not current[_COUNTY_PATH].startswith(ctx.jurisdiction.path):
             result.errors.append(RowError(row.row, HEADER["uscc"], row.uscc,
                                           _("This unit is registered in another jurisdiction.")))
     # A certificate number belongs to one unit only: it may move with its own unit's row, nothing else.
     uscc_by_row = {row.row: row.uscc for row in rows}
     numbers = list({number for (_kind, number) in seen_numbers})
-    for chunk in chunked(numbers):
-        owners = Qualification.objects.filter(number__in=chunk).values_list("kind", "number", "unit__uscc")
-        for kind, number, owner_uscc in owners:
+    # kind narrows nothing (a number is looked up with its kind below) but leads the unique index.
+    kinds = sorted({kind for (kind, _number) in seen_numbers})
+    for queryset in filter_in(Qualification.objects.filter(kind__in=kinds), "number", numbers):
+        for kind, number, owner_uscc in queryset.values_list("kind", "number", "unit__uscc"):
             row_number = seen_numbers.get((kind, number))
             if row_number is not None and uscc_by_row.get(row_number) != owner_uscc:
                 column = HEADER["licences" if kind == QualificationKind.LICENCE else "cccs"]
@@ -299,23 +307,32 @@ def _plan(rows: list[UnitRow], existing: _Existing, result: ImportResult):
     to_update: list[tuple[UnitRow, list[str], dict]] = []
     names: dict = {}
     label = _field_labels().__getitem__  # gettext once per import, not per changed field
+    no_ids = frozenset()
     for row in rows:
         current = existing.units.get(row.uscc)
         if current is None:
             to_create.append(row)
-            result.plan(PlannedChange(row.row, row.uscc, row.name, "create"))
+            if result.shows_more_changes:
+                result.plan(PlannedChange(row.row, row.uscc, row.name, "create"))
+            else:
+                result.count("create")
             continue
-        row.unit_id = current["id"]
-        changed = [f for f in UNIT_FIELDS if getattr(row, f) != current[f]]
-        if existing.categories.get(row.unit_id, frozenset()) != row.category_ids:
+        row.unit_id = current[_ID]
+        old = current[_FIELDS_FROM:]
+        new = _row_fields(row)
+        changed = [] if new == old else [f for f, a, b in zip(UNIT_FIELDS, new, old) if a != b]
+        if existing.categories.get(row.unit_id, no_ids) != row.category_ids:
             changed.append("categories")
-        if existing.qualifications.get(row.unit_id, frozenset()) != row.qualifications:
+        if existing.qualifications.get(row.unit_id, no_ids) != row.qualifications:
             changed.append("qualifications")
         if changed:
-            changes = _unit_changes(row, current, existing, names, changed)
+            changes = _unit_changes(row, dict(zip(UNIT_FIELDS, old)), existing, names, changed)
             to_update.append((row, changed, changes))
-            result.plan(PlannedChange(row.row, row.uscc, row.name, "update", [label(f) for f in changed],
-                                      diffs=diffs_for_preview(changes, label) if result.shows_more_changes else []))
+            if result.shows_more_changes:
+                result.plan(PlannedChange(row.row, row.uscc, row.name, "update", [label(f) for f in changed],
+                                          diffs=diffs_for_preview(changes, label)))
+            else:
+                result.count("update")
         else:
             result.unchanged += 1
     return to_create, to_update
@@ -382,29 +399,25 @@ def _write(to_create: list[UnitRow], to_update: list[tuple[UnitRow, list[str], d
         for r in to_create
     ])
     ids: dict[str, int] = {}
-    for chunk in chunked([r.uscc for r in to_create]):
-        ids.update(ProductionUnit.objects.filter(uscc__in=chunk).values_list("uscc", "id"))
+    for queryset in filter_in(ProductionUnit.objects.all(), "uscc", [r.uscc for r in to_create]):
+        ids.update(queryset.values_list("uscc", "id"))
     for row in to_create:
         row.unit_id = ids[row.uscc]
 
-    if to_update and connection.vendor == "postgresql":
-        update_by_copy(ProductionUnit, [*UNIT_FIELDS, "updated_at"],
-                        [(row.unit_id, *(getattr(row, f) for f in UNIT_FIELDS), now) for row, _c, _d in to_update])
-    elif to_update:
-        changed_units = [
-            ProductionUnit(pk=row.unit_id, uscc=row.uscc, updated_at=now, **{f: getattr(row, f) for f in UNIT_FIELDS})
-            for row, _changed, _changes in to_update
-        ]
-        ProductionUnit.objects.bulk_update(changed_units, [*UNIT_FIELDS, "updated_at"], batch_size=1000)
+    update_rows(ProductionUnit, [*UNIT_FIELDS, "updated_at"], [
+        (row.unit_id, row.name, row.county_id, row.address, row.legal_representative, row.phone, row.employee_count,
+         adapt_decimal(row.revenue_wan), row.mandatory_standard, row.size_class, row.director_required, stamp)
+        for row, _c, _d in to_update
+    ])
 
     category_rows = [r for r in to_create if r.category_ids] + [r for r, c, _d in to_update if "categories" in c]
     qualification_rows = [r for r in to_create if r.qualifications] + [r for r, c, _d in to_update if "qualifications" in c]
     Through = ProductionUnit.categories.through
-    for chunk in chunked([r.unit_id for r, c, _d in to_update if "categories" in c]):
-        Through.objects.filter(productionunit_id__in=chunk).delete()
+    for queryset in filter_in(Through.objects.all(), "productionunit_id", [r.unit_id for r, c, _d in to_update if "categories" in c]):
+        queryset.delete()
     insert_rows(Through, ["productionunit_id", "productcategory_id"],
                  [(r.unit_id, c) for r in category_rows for c in sorted(r.category_ids)])
-    for chunk in chunked([r.unit_id for r, c, _d in to_update if "qualifications" in c]):
-        Qualification.objects.filter(unit_id__in=chunk).delete()
+    for queryset in filter_in(Qualification.objects.all(), "unit_id", [r.unit_id for r, c, _d in to_update if "qualifications" in c]):
+        queryset.delete()
     insert_rows(Qualification, ["unit_id", "kind", "number", "valid_until"],
                  [(r.unit_id, k, n, adapt_date(v)) for r in qualification_rows for (k, n, v) in sorted(r.qualifications, key=str)])

@@ -183,3 +183,37 @@ def test_import_is_logged_with_actor(tree, rows, staff):
     entry = ModelLogEntry.objects.get(action="supervision.import_units")
     assert entry.user == staff.operator_a
     assert entry.data["created"] == 12
+
+
+def test_the_uscc_check_is_stdnums():
+    """parse_uscc computes the check character itself (stdnum's clean-up of separators is a fifth
+    of a row's parse): it must accept and refuse exactly what stdnum.cn.uscc.validate does."""
+    import random
+
+    from stdnum.cn import uscc
+
+    from supervision.imports.cells import CellError, parse_uscc
+
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    chance = random.Random(14)
+    for _ in range(2000):
+        code = "".join(chance.choice("0123456789") for _ in range(8)) + "".join(chance.choice(alphabet) for _ in range(10))
+        if chance.random() < 0.5:
+            code = code[:17] + uscc.calc_check_digit(code[:17])
+        try:
+            uscc.validate(code)
+            valid = True
+        except Exception:
+            valid = False
+        try:
+            parse_uscc(code)
+            parsed = True
+        except CellError:
+            parsed = False
+        assert parsed == valid, code
+    good = "91330110" + "MA2AAAAA0"
+    good += uscc.calc_check_digit(good)
+    assert parse_uscc(good) == good
+    for bad in ("٩" + good[1:], "9133011O" + good[8:], good[:17]):  # Arabic-Indic digit, letter O, short
+        with pytest.raises(CellError):
+            parse_uscc(bad)

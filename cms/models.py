@@ -178,9 +178,10 @@ class BureauCollection(models.Model):
         return self.collection.name
 
 
-class ResultsPage(RoutablePageMixin, BureauOwnedPage):
-    """考核结果公示: one published round, as a snapshot taken at publication. Later changes to the
-    data never rewrite it; a correction is a new revision with its reason shown on the page."""
+class RoundResultsPage(BureauOwnedPage):
+    """A round's public results, as a snapshot taken at publication: later changes to the data
+    never rewrite it; a correction is a new revision with its reason shown on the page. Made by the
+    publish services only (`cms.services`), in the round's bureau's subtree."""
 
     plan = models.ForeignKey("assessment.SamplingPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("plan"))
     snapshot = models.JSONField(_("published results"), default=dict)
@@ -189,18 +190,25 @@ class ResultsPage(RoutablePageMixin, BureauOwnedPage):
     content_panels = [*Page.content_panels, FieldPanel("correction_reason")]
     parent_page_types = ["cms.BureauPage"]
     subpage_types = []
-    is_creatable = False  # made by "publish results" (cms.services.results_publish) only
+    is_creatable = False
 
     class Meta:
-        verbose_name = _("results page")
+        abstract = True
 
     def bureau_jurisdiction(self):
-        """The bureau whose subtree holds the page (where `results_publish` puts the round's
+        """The bureau whose subtree holds the page (where the publish service puts the round's
         page); a page outside every bureau's subtree belongs to its round's bureau."""
         bureau = BureauPage.objects.ancestor_of(self).select_related("jurisdiction").first()
         if bureau is not None:
             return bureau.jurisdiction
         return self.plan.jurisdiction if self.plan_id is not None else None
+
+
+class ResultsPage(RoutablePageMixin, RoundResultsPage):
+    """考核结果公示: one published assessment round (`cms.services.results_publish`)."""
+
+    class Meta:
+        verbose_name = _("results page")
 
     @path("frame/")
     def frame_file(self, request):
@@ -225,30 +233,15 @@ class ResultsPage(RoutablePageMixin, BureauOwnedPage):
         return response
 
 
-class InspectionResultsPage(BureauOwnedPage):
-    """现场检查结果公示: one inspection round's results (双随机、一公开), as a snapshot taken at
-    publication: unit, items inspected, result, rectification status, and how the units were drawn;
-    no personal data (no inspectors' or representatives' names). Results are public within 20
-    working days of each inspection's end (《企业信息公示暂行条例》第七条; the console's dashboard
-    counts the days, `cms.selectors.inspection_publication_rows`)."""
-
-    plan = models.ForeignKey("assessment.SamplingPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("plan"))
-    snapshot = models.JSONField(_("published results"), default=dict)
-    correction_reason = models.TextField(_("reason for the correction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("correction_reason")]
-    parent_page_types = ["cms.BureauPage"]
-    subpage_types = []
-    is_creatable = False  # made by "publish results" (cms.services.inspection_results_publish) only
+class InspectionResultsPage(RoundResultsPage):
+    """现场检查结果公示: one inspection round's results (双随机、一公开; `cms.services.
+    inspection_results_publish`): unit, items inspected, result, rectification status, and how the
+    units were drawn; no personal data (no inspectors' or representatives' names). Results are public
+    within 20 working days of each inspection's end (《企业信息公示暂行条例》第七条; the console's
+    dashboard counts the days, `cms.selectors.inspection_publication_rows`)."""
 
     class Meta:
         verbose_name = _("inspection results page")
-
-    def bureau_jurisdiction(self):
-        bureau = BureauPage.objects.ancestor_of(self).select_related("jurisdiction").first()
-        if bureau is not None:
-            return bureau.jurisdiction
-        return self.plan.jurisdiction if self.plan_id is not None else None
 
 
 class NoticePage(BureauOwnedPage):

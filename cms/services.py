@@ -277,6 +277,24 @@ def results_rectification_refresh(*, actor, plan):
     return results_publish(actor=actor, plan=plan, reason=_("Rectification statuses updated (%(date)s)") % {"date": f"{timezone.localdate():%Y-%m-%d}"})
 
 
+def _round_page_to_approvers(*, actor, plan, page, snapshot: dict, reason: str, new, reason_needed: str):
+    """A round's page (`page`, or `new()` in the round's bureau's subtree) with `snapshot` as a new
+    revision, sent to the bureau's approval workflow; a page already there changes only with a reason."""
+    if page is None:
+        page = bureau_page_ensure(plan.jurisdiction).add_child(instance=new())
+    else:
+        if not reason.strip():
+            raise ValidationError(reason_needed)
+        page = page.get_latest_revision_as_object()
+        page.snapshot = snapshot
+        page.correction_reason = reason.strip()
+    revision = page.save_revision(user=actor, log_action=True)
+    workflow = page.get_workflow()
+    if workflow is not None and not page.workflow_in_progress:
+        workflow.start(page, actor)
+    return page, revision
+
+
 @transaction.atomic
 def results_publish(*, actor, plan, reason: str = ""):
     """"Publish results" on a closed round: a ResultsPage draft (or, if the round is already
@@ -289,22 +307,12 @@ def results_publish(*, actor, plan, reason: str = ""):
     results_index_ensure()
     page = ResultsPage.objects.filter(plan=plan).first()
     snapshot = results_snapshot(plan)
-    if page is None:
-        title = _("%(plan)s: results") % {"plan": plan.title}
-        bureau = bureau_page_ensure(plan.jurisdiction)  # the round's bureau's subtree
-        page = bureau.add_child(instance=ResultsPage(
-            title=title, slug=slugify(f"{plan.year}-{plan.batch}-{plan.pk}"), plan=plan, snapshot=snapshot, live=False,
-        ))
-    else:
-        if not reason.strip():
-            raise ValidationError(_("A published round is corrected only with a reason, shown on the page."))
-        page = page.get_latest_revision_as_object()
-        page.snapshot = snapshot
-        page.correction_reason = reason.strip()
-    revision = page.save_revision(user=actor, log_action=True)
-    workflow = page.get_workflow()
-    if workflow is not None and not page.workflow_in_progress:
-        workflow.start(page, actor)
+    page, revision = _round_page_to_approvers(
+        actor=actor, plan=plan, page=page, snapshot=snapshot, reason=reason,
+        new=lambda: ResultsPage(title=_("%(plan)s: results") % {"plan": plan.title},
+                                slug=slugify(f"{plan.year}-{plan.batch}-{plan.pk}"), plan=plan, snapshot=snapshot, live=False),
+        reason_needed=_("A published round is corrected only with a reason, shown on the page."),
+    )
     log(instance=plan, action="assessment.results_publish", user=actor, data={"page": page.pk, "revision": revision.pk, "reason": reason})
     return page
 
@@ -362,22 +370,12 @@ def inspection_results_publish(*, actor, plan, reason: str = ""):
         raise ValidationError(_("No inspection of this round is completed yet: there is nothing to publish."))
     results_index_ensure()
     page = InspectionResultsPage.objects.filter(plan=plan).first()
-    if page is None:
-        bureau = bureau_page_ensure(plan.jurisdiction)
-        page = bureau.add_child(instance=InspectionResultsPage(
-            title=_("%(plan)s: inspection results") % {"plan": plan.title},
-            slug=slugify(f"inspection-{plan.year}-{plan.batch}-{plan.pk}"), plan=plan, snapshot=snapshot, live=False,
-        ))
-    else:
-        if not reason.strip():
-            raise ValidationError(_("A published round is updated only with a reason, shown on the page (for example: inspections completed since)."))
-        page = page.get_latest_revision_as_object()
-        page.snapshot = snapshot
-        page.correction_reason = reason.strip()
-    revision = page.save_revision(user=actor, log_action=True)
-    workflow = page.get_workflow()
-    if workflow is not None and not page.workflow_in_progress:
-        workflow.start(page, actor)
+    page, revision = _round_page_to_approvers(
+        actor=actor, plan=plan, page=page, snapshot=snapshot, reason=reason,
+        new=lambda: InspectionResultsPage(title=_("%(plan)s: inspection results") % {"plan": plan.title},
+                                          slug=slugify(f"inspection-{plan.year}-{plan.batch}-{plan.pk}"), plan=plan, snapshot=snapshot, live=False),
+        reason_needed=_("A published round is updated only with a reason, shown on the page (for example: inspections completed since)."),
+    )
     log(instance=plan, action="inspection.results_publish", user=actor, data={
         "page": page.pk, "revision": revision.pk, "reason": reason, "inspections": snapshot["inspection_ids"],
     })

@@ -18,7 +18,8 @@ from supervision.services import penalties
 from supervision.services.enforcement import orders_mark_overdue
 
 from .models import HomePage, NoticePage, RegulationPage
-from .services import bureau_page_ensure, home_page_ensure, results_index_ensure, results_publish
+from .models import InspectionResultsPage
+from .services import bureau_page_ensure, home_page_ensure, inspection_results_publish, results_index_ensure, results_publish
 
 REGULATIONS = [
     ("order-75", "工业产品生产单位落实质量安全主体责任监督管理规定", "国家市场监督管理总局令第75号", "order-75.txt"),
@@ -117,3 +118,13 @@ def _backdate_story(order, days: dict, *, warning_on, fine_on) -> None:
         if entry.action == "supervision.order_issue":
             entry.data["deadline"] = order.deadline.isoformat()
         entry.save(update_fields=["timestamp", "data"])
+
+
+def seed_inspection_results(plan) -> None:
+    """The demo inspection round's results page, drafted by the operator and approved by the
+    approver through the bureau's workflow, once."""
+    if InspectionResultsPage.objects.filter(plan=plan).exists():
+        return
+    User = get_user_model()
+    page = inspection_results_publish(actor=User.objects.get(username="yuhang-operator"), plan=plan)
+    page.current_workflow_state.current_task_state.approve(user=User.objects.get(username="yuhang-approver"))

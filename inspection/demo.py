@@ -1,5 +1,6 @@
 """Demo data for on-site inspection (Order 75 Art. 14): the demo staff's 执法证 validity, and an
-inspection plan of 余杭区 approved, frozen, drawn, with its inspectors drawn.
+inspection plan of 余杭区 approved, frozen, drawn, with its inspectors drawn, every unit inspected
+(one with findings and its order), its results published by the public site's demo (cms/demo.py).
 
 One demo certificate has expired, so the demo shows that its holder is never drawn; with only one
 other valid certificate in 余杭区 (the operator runs the draw and is never in it), the pool widens
@@ -18,12 +19,18 @@ from supervision.demo import DEMO_COUNTY
 from supervision.models import Jurisdiction, StaffProfile
 from supervision.services.staff import staff_update
 
-from .models import Inspection
+from .models import CheckResult, FindingConsequence, Inspection, InspectionStatus, RecordKind
 from .services.assignments import inspectors_draw
+from .services.findings import inspection_order_issue
+from .services.records import check_record, hazard_record, inspector_sign, representative_confirm, sighting_record
 
 DEMO_INSPECTION_TITLE = "2026年度余杭区工业产品生产单位质量安全主体责任落实情况现场检查（演示）"
 DEMO_INSPECTION_SEED = "27182818284590452353602874"
 DEMO_INSPECTION_UNITS = 5
+# The demo round's story, unit by unit in draw order: which units show a finding (an item under
+# Art. 17 not conforming, a hazard from the monthly minutes left uncorrected) and one hazard corrected.
+DEMO_FINDING_UNITS = (0,)
+DEMO_CORRECTED_HAZARD_UNITS = (1,)
 # 执法证 validity of the demo staff: yuhang-admin's has expired (never drawn).
 DEMO_CERT_VALID_UNTIL = {
     "yuhang-operator": date(2028, 12, 31),
@@ -64,4 +71,39 @@ def seed_inspection_plan() -> SamplingPlan:
         sampling.draw_perform(actor=operator, plan=plan, seed=DEMO_INSPECTION_SEED)
     if not Inspection.objects.filter(plan=plan).exists():
         inspectors_draw(actor=operator, plan=plan, on=timezone.localdate())
+    seed_inspection_records(plan)
     return plan
+
+
+def seed_inspection_records(plan: SamplingPlan) -> None:
+    """Every inspection of the demo round recorded by its two drawn inspectors through the
+    services (items, the Art. 10–12 records, hazards), signed by both, confirmed by the unit, and
+    the order (with the Art. 17 warning) issued for the unit with findings. Skips what is done."""
+    User = get_user_model()
+    operator = User.objects.get(username="yuhang-operator")
+    today = timezone.localdate()
+    inspections = list(Inspection.objects.filter(plan=plan).select_related("unit").order_by("selection__position"))
+    for index, inspection in enumerate(inspections):
+        if inspection.status == InspectionStatus.ASSIGNED:
+            first, second = [a.staff.user for a in inspection.assignments.select_related("staff__user").order_by("position")][:2]
+            checks = list(inspection.checks.select_related("item_version").order_by("position"))
+            finding = next((c for c in checks if c.item_version.consequence == FindingConsequence.ART17), None) if index in DEMO_FINDING_UNITS else None
+            for check in checks:
+                check_record(actor=first, check=check, result=CheckResult.NONCONFORM if check == finding else CheckResult.CONFORM,
+                             note="未建立《每日工业产品质量安全检查记录》" if check == finding else "")
+            for kind in RecordKind.values:
+                sighting_record(actor=second, inspection=inspection, kind=kind, seen=True,
+                                period_start=today.replace(day=1) if today.day > 1 else today, period_end=today)
+            if index in DEMO_FINDING_UNITS:
+                hazard_record(actor=second, inspection=inspection, client_id=f"5a1e0000-0000-4000-8000-{inspection.pk:012d}",
+                              description="月调度会议纪要记载的原料仓库消防通道堵塞，未整改", record_kind=RecordKind.MONTHLY, corrected=False)
+            if index in DEMO_CORRECTED_HAZARD_UNITS:
+                hazard_record(actor=second, inspection=inspection, client_id=f"5a1e0000-0000-4000-9000-{inspection.pk:012d}",
+                              description="每周排查报告所列的检验仪器超期未校准", record_kind=RecordKind.WEEKLY, corrected=True,
+                              correction_note="已送检校准，见校准证书")
+            inspector_sign(actor=first, inspection=inspection)
+            inspector_sign(actor=second, inspection=inspection)
+            representative_confirm(actor=first, inspection=inspection, name="（演示）单位负责人", post="质量安全总监")
+        inspection.refresh_from_db()
+        if index in DEMO_FINDING_UNITS and inspection.status == InspectionStatus.COMPLETED and inspection.order_id is None:
+            inspection_order_issue(actor=operator, inspection=inspection)

@@ -31,4 +31,16 @@ def _demo_inspections():
     assert len(by_inspection) == 5 and all(len(names) == 2 for names in by_inspection.values())
     drawn = set().union(*by_inspection.values())
     assert "yuhang-admin" not in drawn and "yuhang-operator" not in drawn
+    # A finished round: every unit inspected, one with findings and its order (with the Art. 17
+    # warning), the results page approved and public.
+    from cms.models import InspectionResultsPage
+    from inspection.models import Inspection, InspectionStatus
+    from supervision.models import DecisionKind
+
+    inspections = Inspection.objects.filter(plan__title=DEMO_INSPECTION_TITLE)
+    assert {i.status for i in inspections} == {InspectionStatus.COMPLETED}
+    ordered = [i for i in inspections.select_related("order") if i.order_id]
+    assert len(ordered) == 1 and ordered[0].order.decisions.filter(kind=DecisionKind.WARNING).exists()
+    page = InspectionResultsPage.objects.get(plan__title=DEMO_INSPECTION_TITLE)
+    assert page.live and len(page.snapshot["units"]) == 5
     return sorted((pk, tuple(sorted(names))) for pk, names in by_inspection.items())

@@ -2,9 +2,11 @@
 inspection plan of 余杭区 approved, frozen, drawn, with its inspectors drawn, every unit inspected
 (one with findings and its order), its results published by the public site's demo (cms/demo.py).
 
-One demo certificate has expired, so the demo shows that its holder is never drawn; with only one
-other valid certificate in 余杭区 (the operator runs the draw and is never in it), the pool widens
-to 临平区's enforcement staff as the plan allows. Idempotent: a second run changes nothing."""
+One demo certificate has expired, so the demo shows that its holder is never drawn. 余杭区 has three
+other valid certificates (its approver and two enforcement officers; the operator runs the draw and
+is never in it), fewer than the plan's pool multiple asks (3 × 2), so the pool widens to 临平区's
+enforcement staff as the plan allows; a second round still finds two for a unit whose inspectors of
+this round are recused. Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ DEMO_CERT_VALID_UNTIL = {
     "yuhang-operator": date(2028, 12, 31),
     "yuhang-approver": date(2028, 12, 31),
     "yuhang-admin": date(2026, 6, 30),
+    "yuhang-inspector1": date(2029, 6, 30),
+    "yuhang-inspector2": date(2029, 6, 30),
     "linping-operator": date(2027, 12, 31),
 }
 

@@ -42,6 +42,9 @@ DEMO_LOGINS = [
     DemoLogin("yuhang-operator", "王建国", StaffRole.OPERATOR, DEMO_COUNTY, can_examine=True),
     DemoLogin("yuhang-approver", "李晓梅", StaffRole.APPROVER, DEMO_COUNTY, can_examine=True),
     DemoLogin("yuhang-admin", "赵志强", StaffRole.ADMIN, DEMO_COUNTY),
+    # 余杭区's enforcement officers (执法人员), the inspectors of journey 7 on their phones.
+    DemoLogin("yuhang-inspector1", "孙立新", StaffRole.OPERATOR, DEMO_COUNTY),
+    DemoLogin("yuhang-inspector2", "钱文静", StaffRole.OPERATOR, DEMO_COUNTY),
     DemoLogin("linping-operator", "陈丽华", StaffRole.OPERATOR, NEIGHBOUR_COUNTY, can_examine=True),
     DemoLogin("hangzhou-overseer", "周明", StaffRole.OVERSEER, DEMO_CITY),
 ]

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.models import PlanPurpose, PlanStatus, SamplingPlan
+from assessment.selectors import draw_current, draw_selections
 from supervision.history import HistoryEntry
 from supervision.scoping import get_in_scope_or_404
 
@@ -190,3 +192,24 @@ def unit_inspection_history(unit) -> list[HistoryEntry]:
         entries.append(HistoryEntry(inspection.completed_at, str(_("On-site inspection completed")), " · ".join(text),
                                     reverse("inspection:detail", args=[inspection.pk])))
     return entries
+
+
+# --- a round -----------------------------------------------------------------------------------------
+
+
+def round_close_problems(*, plan: SamplingPlan) -> list[str]:
+    """Why the round cannot be closed yet, in Chinese, one line per reason; empty when it can."""
+    if plan.purpose != PlanPurpose.INSPECTION:
+        return [_("Only an on-site inspection round is closed here.")]
+    if plan.status != PlanStatus.DRAWN:
+        return [_("Only a drawn plan can be closed.")]
+    active = {s.pk: s for s in draw_selections(draw=draw_current(plan=plan), active_only=True)}
+    inspections = {i.selection_id: i for i in Inspection.objects.filter(plan=plan).select_related("unit")}
+    problems = []
+    undrawn = [s.unit.name for pk, s in active.items() if pk not in inspections]
+    if undrawn:
+        problems.append(_("No inspectors drawn yet for: %(units)s.") % {"units": "、".join(undrawn)})
+    open_ = [i.unit.name for i in inspections.values() if i.status in OPEN_STATUSES and i.selection_id in active]
+    if open_:
+        problems.append(_("Not yet completed (both signatures and the unit's answer): %(units)s.") % {"units": "、".join(open_)})
+    return problems

@@ -51,6 +51,7 @@ def register_inspection_log_actions(actions):
         ("inspection.confirm", _("Unit's confirmation"), _("Recorded the unit representative's confirmation")),
         ("inspection.complete", _("Inspection completed"), _("The inspection was completed")),
         ("inspection.order", _("Order from an inspection"), _("Issued the order to correct for the inspection's findings")),
+        ("inspection.round_close", _("Inspection round closed"), _("Closed the inspection round")),
     ):
         actions.register_action(action, label, message)
 
@@ -58,7 +59,10 @@ def register_inspection_log_actions(actions):
 @hooks.register("register_admin_urls")
 def register_inspection_plan_urls():
     # Under plans/ beside the plan's own pages (the viewset has no "inspectors/" pattern).
-    return [path("plans/inspectors/<int:pk>/", plan_views.inspectors_draw_view, name="inspection_inspectors_draw")]
+    return [
+        path("plans/inspectors/<int:pk>/", plan_views.inspectors_draw_view, name="inspection_inspectors_draw"),
+        path("plans/inspection-close/<int:pk>/", plan_views.round_close_view, name="inspection_round_close"),
+    ]
 
 
 # The plan pages are assessment's; an inspection plan's sections come from here (assessment

@@ -171,3 +171,34 @@ def drawn_inspection_plan(*, county, operator, approver, units=5, sample=3, seed
     sampling.frame_freeze(actor=operator, plan=plan)
     sampling.draw_perform(actor=operator, plan=plan, seed=seed)
     return SamplingPlan.objects.get(pk=plan.pk)
+
+
+def inspection_complete(inspection, *, nonconforming: int = 0, uncorrected: int = 0, representative: str = "赵经理"):
+    """One drawn inspection recorded through the inspection services by its own drawn inspectors,
+    as on their phones: the first `nonconforming` items 不符合 (the rest 符合), the unit's daily,
+    weekly and monthly records seen for the last month (Art. 10–12), `uncorrected` hazards from a
+    weekly review not corrected, both signatures and the unit representative's confirmation.
+    Returns the completed inspection."""
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inspection.models import CheckResult, RecordKind
+    from inspection.services import records
+
+    assignments = list(inspection.assignments.select_related("staff__user").order_by("position"))
+    first = assignments[0].staff.user
+    today = timezone.localdate()
+    for check in inspection.checks.order_by("position"):
+        finding = check.position <= nonconforming
+        records.check_record(actor=first, check=check, result=CheckResult.NONCONFORM if finding else CheckResult.CONFORM,
+                             note="现场未见相应记录" if finding else "")
+    for kind in RecordKind.values:
+        records.sighting_record(actor=first, inspection=inspection, kind=kind, seen=True, period_start=today - timedelta(days=30), period_end=today)
+    for n in range(uncorrected):
+        records.hazard_record(actor=first, inspection=inspection, client_id=uuid.uuid5(uuid.NAMESPACE_URL, f"hazard:{inspection.pk}:{n}"),
+                              description="周排查发现消防通道堵塞", record_kind=RecordKind.WEEKLY, corrected=False)
+    for assignment in assignments:
+        records.inspector_sign(actor=assignment.staff.user, inspection=inspection)
+    return records.representative_confirm(actor=first, inspection=inspection, name=representative, post="质量安全总监")

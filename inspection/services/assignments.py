@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from assessment import verify_draw
-from assessment.models import ConflictDeclaration, DrawSelection, ExaminerPool, PlanPurpose, SamplingPlan
+from assessment.models import ConflictDeclaration, DrawSelection, ExaminerPool, PlanPurpose, PlanStatus, SamplingPlan
 from assessment.selectors import draw_current
 from assessment.services.sessions import plan_previous, staff_frame_csv, staff_pool
 from supervision.authorization import authorize
@@ -119,6 +119,8 @@ def inspectors_draw(*, actor, plan: SamplingPlan, per_unit: int = MIN_INSPECTORS
         raise ValidationError(_("Inspectors are drawn for on-site inspection plans only."))
     if per_unit < MIN_INSPECTORS:
         raise ValidationError(_("At least %(n)s inspectors per unit (Administrative Penalty Law Art. 42).") % {"n": MIN_INSPECTORS})
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError(_("The inspection round is closed: nothing more is drawn for it."))
     draw = draw_current(plan=plan)
     if draw is None:
         raise ValidationError(_("Draw the units first: inspectors are drawn with the plan's public seed."))

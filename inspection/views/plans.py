@@ -17,8 +17,9 @@ from supervision.scoping import get_in_scope_or_404
 from supervision.views import posted_date, posted_int, run_action
 
 from ..models import MIN_INSPECTORS, InspectionStatus
-from ..selectors import plan_inspections
+from ..selectors import plan_inspections, round_close_problems
 from ..services.assignments import inspectors_draw
+from ..services.rounds import inspection_round_close
 
 
 def _detail_url(inspection_pk: int) -> str | None:
@@ -41,9 +42,12 @@ def plan_section(request, plan: SamplingPlan) -> str:
     drawn = {inspection.selection_id for inspection, _url in rows}
     active = {s.pk for s in draw_selections(draw=draw_current(plan=plan), active_only=True)}
     undrawn = bool(active - drawn)
+    editor = may(request.user, "plan.change", plan)
+    closable = editor and plan.status == PlanStatus.DRAWN and bool(rows)
     return render_to_string("inspection/includes/plan_section.html", {
-        "plan": plan, "rows": rows, "can_draw": undrawn and may(request.user, "plan.change", plan),
-        "can_publish": any(i.status == InspectionStatus.COMPLETED for i, _url in rows) and may(request.user, "plan.change", plan),
+        "plan": plan, "rows": rows, "can_draw": undrawn and editor,
+        "can_publish": any(i.status == InspectionStatus.COMPLETED for i, _url in rows) and editor,
+        "can_close": closable, "close_problems": round_close_problems(plan=plan) if closable else [],
     }, request=request)
 
 
@@ -61,6 +65,15 @@ def _draw(request, plan):
     on = posted_date(request.POST, "on", label=_("date of the inspection"))
     per_unit = posted_int(request.POST, "per_unit", label=_("inspectors per unit"), default=MIN_INSPECTORS)
     return inspectors_draw(actor=request.user, plan=plan, per_unit=per_unit, on=on)
+
+
+@requires("plan.change")
+def round_close_view(request, pk: int):
+    """结束本轮检查 (POST, after the page's confirmation): refused with its reasons while a unit is open."""
+    plan = get_in_scope_or_404(SamplingPlan.objects.all(), user=request.user, pk=pk, purpose=PlanPurpose.INSPECTION)
+    if request.method == "POST":
+        run_action(request, lambda: inspection_round_close(actor=request.user, plan=plan), _("The inspection round is closed."))
+    return redirect("plans:inspect", plan.pk)
 
 
 @requires("plan.change")

@@ -6,7 +6,8 @@ workshop with no signal, the first inspector goes through the items, the unit's 
 monthly records for the last quarter (Art. 10–12, 14), two photos and a hazard from a weekly review
 never corrected; back in signal the queue uploads; both inspectors sign and the unit's
 representative confirms. The finding becomes an order to correct with the Art. 17 warning, the
-results page is approved and public, and its deadline (20 working days) is on the dashboard."""
+results page is approved and public, its deadline (20 working days) on the dashboard until then,
+and the operator closes the round."""
 
 import io
 import re
@@ -259,6 +260,13 @@ def test_on_site_inspection_journey_from_the_demo(live_server, browser):
     for name in ("张伟", "李娜", *drawn):
         assert name not in text  # no personal data on the public page
     approver_context.close()
+    # Every drawn unit inspected: the operator closes the round (after the page asks).
+    operator.goto(f"{base}/admin/plans/inspect/{plan.pk}/")
+    operator.get_by_role("button", name="结束本轮检查").click()
+    operator.wait_for_load_state()
+    assert "本轮现场检查已结束" in operator.content()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.CLOSED
     operator.goto(f"{base}/admin/")
     row = operator.locator("#zl-inspection-title ~ table tr", has_text=title)
     assert [c.strip() for c in row.locator("td").all_inner_texts()][2:] == ["0", "2/2", "0", "—"]  # public: nothing due

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,37 +17,33 @@ from assessment.services import sampling
 from cms.models import InspectionResultsPage
 from cms.selectors import inspection_publication_rows
 from cms.services import inspection_results_publish
-from inspection.models import CheckResult, Hazard, Inspection, InspectionStatus, InspectorAssignment, ItemCheck
-from inspection.selectors import items_offered
+from inspection.models import Inspection
+from inspection.services.assignments import inspectors_draw
 from supervision.workdays import working_days_after
 from tests.cms.test_results_publication import approve
-from tests.factories import drawn_inspection_plan, make_staff
+from tests.factories import drawn_inspection_plan, inspection_complete, make_staff
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def inspected(plan, selection, inspectors, *, on: date, nonconforming: int = 0, uncorrected: int = 0):
-    """One of the plan's units inspected and signed off on `on` (the rows the inspection services
-    write; the recording itself is tested in tests/inspection)."""
-    inspection = Inspection.objects.create(plan=plan, selection=selection, unit=selection.unit, status=InspectionStatus.COMPLETED,
-                                           inspected_on=on, completed_at=datetime(on.year, on.month, on.day, 16, tzinfo=SHANGHAI),
-                                           representative_name="赵经理", representative_confirmed_at=datetime(on.year, on.month, on.day, 16, tzinfo=SHANGHAI))
-    for position, staff in enumerate(inspectors, start=1):
-        InspectorAssignment.objects.create(inspection=inspection, staff=staff, ticket=f"t{position}", position=position,
-                                           cert_no=f"3301100{position}", signed_at=inspection.completed_at)
-    for position, item in enumerate(items_offered(), start=1):
-        result = CheckResult.NONCONFORM if position <= nonconforming else CheckResult.CONFORM
-        ItemCheck.objects.create(inspection=inspection, item_version=item.current_version, position=position, result=result)
-    for n in range(uncorrected):
-        Hazard.objects.create(inspection=inspection, client_id=f"00000000-0000-0000-0000-00000000000{n}", description="消防通道堵塞", corrected=False)
-    return inspection
+    """One of the plan's units inspected and signed off at 16:00 on `on`, through the services: the
+    inspectors of every unit of the plan are drawn the first time (by its operator, from the two
+    certified `inspectors`), then the unit's own inspectors record it (tests.factories)."""
+    with time_machine.travel(datetime(on.year, on.month, on.day, 16, tzinfo=SHANGHAI), tick=False):
+        if not Inspection.objects.filter(plan=plan).exists():
+            inspectors_draw(actor=plan.created_by, plan=plan, on=on)
+        inspection = Inspection.objects.get(plan=plan, selection=selection)
+        assert {a.staff_id for a in inspection.assignments.all()} == {s.pk for s in inspectors}
+        return inspection_complete(inspection, nonconforming=nonconforming, uncorrected=uncorrected)
 
 
 @pytest.fixture
 def round_(staff, tree):
     plan = drawn_inspection_plan(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a)
     selections = list(plan.draws.get().selections.order_by("position"))
-    inspectors = [make_staff("insp-1", "operator", tree.county_a, full_name="钱检查"), make_staff("insp-2", "operator", tree.county_a, full_name="孙检查")]
+    inspectors = [make_staff(f"insp-{i}", "operator", tree.county_a, full_name=name, enforcement_cert_no=f"3301100{i}",
+                             enforcement_cert_valid_until=date(2027, 12, 31)) for i, name in ((1, "钱检查"), (2, "孙检查"))]
     return plan, selections, inspectors
 
 
@@ -108,7 +105,7 @@ def test_the_dashboard_counts_twenty_working_days_from_each_inspection(staff, ro
     deadline = working_days_after(date(2026, 9, 28), 20)
     assert deadline > date(2026, 9, 28) + timedelta(days=28)  # the holidays lengthen the period
     [row] = inspection_publication_rows(user=staff.operator_a, today=deadline)
-    assert (row.total, row.completed, row.unpublished, row.deadline, row.overdue) == (1, 1, 1, deadline, False)
+    assert (row.total, row.open, row.completed, row.unpublished, row.deadline, row.overdue) == (3, 2, 1, 1, deadline, False)
     [row] = inspection_publication_rows(user=staff.operator_a, today=deadline + timedelta(days=1))
     assert row.overdue
     # Published and approved: no longer waiting; a later inspection starts its own period.

@@ -24,7 +24,8 @@ from cms.services import results_publish
 from inspection.models import Inspection, InspectionItem, InspectorAssignment, ItemCheck
 from inspection.services.assignments import inspectors_draw
 from inspection.services.items import ItemContent, item_update
-from tests.factories import drawn_inspection_plan, make_staff
+from inspection.services.rounds import inspection_round_close
+from tests.factories import drawn_inspection_plan, inspection_complete, make_staff
 
 DAY = date(2026, 12, 10)
 
@@ -251,8 +252,12 @@ def test_sessions_results_orders_and_reexams_refuse_an_inspection_plan(plan, sta
     with pytest.raises(ValidationError, match="这是现场检查计划"):
         session_create(actor=staff.operator_a, plan=plan, name="第一场", mode="online", venue="", starts_at=now, ends_at=now + timedelta(hours=1))
     assert not plan.sessions.exists()
-    SamplingPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.CLOSED)
-    plan.refresh_from_db()
+    # The round inspected and closed through its own steps.
+    inspectors("cl", plan.jurisdiction, 2, valid_until=timezone.localdate() + timedelta(days=365))
+    for inspection in inspectors_draw(actor=staff.operator_a, plan=plan):
+        inspection_complete(inspection)
+    plan = inspection_round_close(actor=staff.operator_a, plan=plan)
+    assert plan.status == PlanStatus.CLOSED
     with pytest.raises(ValidationError, match="这是现场检查计划"):
         rectification_order_drafts(plan)
     with pytest.raises(ValidationError, match="这是现场检查计划"):

@@ -15,15 +15,17 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from assessment.models import PlanPurpose, SamplingPlan
+from assessment.models import PlanPurpose, PlanStatus, SamplingPlan
 from assessment.services import sampling
 from supervision.demo import DEMO_COUNTY
 from supervision.models import Jurisdiction, StaffProfile
 from supervision.services.staff import staff_update
 
 from .models import CheckResult, FindingConsequence, Inspection, InspectionStatus, RecordKind
+from .selectors import round_close_problems
 from .services.assignments import inspectors_draw
 from .services.findings import inspection_order_issue
+from .services.rounds import inspection_round_close
 from .services.records import check_record, hazard_record, inspector_sign, representative_confirm, sighting_record
 
 DEMO_INSPECTION_TITLE = "2026年度余杭区工业产品生产单位质量安全主体责任落实情况现场检查（演示）"
@@ -82,7 +84,8 @@ def seed_inspection_plan() -> SamplingPlan:
 def seed_inspection_records(plan: SamplingPlan) -> None:
     """Every inspection of the demo round recorded by its two drawn inspectors through the
     services (items, the Art. 10–12 records, hazards), signed by both, confirmed by the unit, and
-    the order (with the Art. 17 warning) issued for the unit with findings. Skips what is done."""
+    the order (with the Art. 17 warning) issued for the unit with findings; then the round closed.
+Skips what is done."""
     User = get_user_model()
     operator = User.objects.get(username="yuhang-operator")
     today = timezone.localdate()
@@ -111,3 +114,6 @@ def seed_inspection_records(plan: SamplingPlan) -> None:
         inspection.refresh_from_db()
         if index in DEMO_FINDING_UNITS and inspection.status == InspectionStatus.COMPLETED and inspection.order_id is None:
             inspection_order_issue(actor=operator, inspection=inspection)
+    plan.refresh_from_db()
+    if plan.status == PlanStatus.DRAWN and not round_close_problems(plan=plan):
+        inspection_round_close(actor=operator, plan=plan)

@@ -39,6 +39,7 @@ def _demo_inspections():
 
     inspections = Inspection.objects.filter(plan__title=DEMO_INSPECTION_TITLE)
     assert {i.status for i in inspections} == {InspectionStatus.COMPLETED}
+    assert inspections[0].plan.status == "closed"  # the round closed through its step
     ordered = [i for i in inspections.select_related("order") if i.order_id]
     assert len(ordered) == 1 and ordered[0].order.decisions.filter(kind=DecisionKind.WARNING).exists()
     page = InspectionResultsPage.objects.get(plan__title=DEMO_INSPECTION_TITLE)

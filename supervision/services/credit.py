@@ -1,0 +1,252 @@
+"""The quality credit record (质量信用档案) and its A–D classes (issue 18, DESIGN.md §8).
+
+Push, one pattern: supervision's own services (orders, the Art. 17 warning, the fine) and the
+layers above (assessment at a round's close, inspection at an inspection's completion) report an
+event here through `credit_event_record`/`credit_events_record`; supervision never reads upwards.
+An event is recorded once per (unit, kind, source): a report made again changes nothing, so a
+re-run of a close or of `credit_backfill` never doubles the record.
+
+Classes are computed from the events by the current `CreditRuleSet` (rules kept as data, every
+change a new version, logged): one aggregate query over the events grouped by unit and kind, each
+kind inside its own look-back window, then one bulk upsert. A unit's class is recomputed when one of
+its events arrives; `credit_recompute` recomputes every unit (after a change of the rules, and daily
+as windows move on).
+
+Authorization: the event follows an action its own service has already authorized in its own
+scope (an inspector drawn from a neighbouring county completes the record of the unit they were
+drawn for), so `credit.record` asks for an editing role, not the unit's subtree; automatic reports
+(the overdue sweep, the command line) come from the system actor."""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from ..authorization import authorize
+from ..imports.changes import bulk_log_entries
+from ..models import (
+    CreditEvent,
+    CreditEventKind,
+    CreditRule,
+    CreditRuleSet,
+    CreditSourceKind,
+    ProductionUnit,
+    UnitCreditClass,
+)
+from ..selectors_credit import credit_rule_set_current
+from .system import is_system_actor, system_actor
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class CreditReport:
+    """One event as a source reports it."""
+
+    unit_id: int
+    kind: str
+    occurred_on: date
+    source_kind: str
+    source_id: int
+    source_label: str = ""
+    article: str = ""
+    detail: str = ""
+
+
+# --- the record ---------------------------------------------------------------------------------
+
+
+def _system_or(actor):
+    return None if actor is None or is_system_actor(actor) else actor
+
+
+@transaction.atomic
+def credit_events_record(*, reports: Iterable[CreditReport], actor=None) -> list[CreditEvent]:
+    """Record the reported events not yet on record (one query to find them, one to insert), log
+    each new one, and recompute the classes of the units they touch. Returns the new events."""
+    reports = list(dict.fromkeys(reports))
+    if not reports:
+        return []
+    authorize(_system_or(actor), "credit.record")
+    for kind in {r.kind for r in reports} - set(CreditEventKind.values):
+        raise ValidationError(_("Unknown credit event kind: %(kind)s") % {"kind": kind})
+    units = ProductionUnit.objects.select_related("county").in_bulk({r.unit_id for r in reports})
+    for report in reports:
+        authorize(_system_or(actor), "credit.record", units[report.unit_id])
+    keys = {(r.unit_id, r.kind, r.source_kind, r.source_id) for r in reports}
+    existing = set(
+        CreditEvent.objects.filter(unit_id__in={k[0] for k in keys}, source_id__in={k[3] for k in keys})
+        .values_list("unit_id", "kind", "source_kind", "source_id")
+    )
+    new = [
+        CreditEvent(unit_id=r.unit_id, kind=r.kind, occurred_on=r.occurred_on, source_kind=r.source_kind, source_id=r.source_id,
+                    source_label=r.source_label[:200], article=r.article[:255], detail=r.detail[:255])
+        for r in reports if (r.unit_id, r.kind, r.source_kind, r.source_id) not in existing
+    ]
+    CreditEvent.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent report of the same event wins, no error
+    wanted = {(e.unit_id, e.kind, e.source_kind, e.source_id) for e in new}
+    created = [
+        e for e in CreditEvent.objects.filter(unit_id__in={k[0] for k in wanted}, source_id__in={k[3] for k in wanted}).order_by("pk")
+        if (e.unit_id, e.kind, e.source_kind, e.source_id) in wanted
+    ] if new else []
+    user = actor or system_actor()
+    for event in created:
+        log(instance=event, action="supervision.credit_event", user=user, data={
+            "unit": event.unit_id, "kind": event.kind, "occurred_on": event.occurred_on.isoformat(),
+            "source": f"{event.source_kind}:{event.source_id}", "label": event.source_label, "article": event.article,
+        })
+    if created:
+        credit_classes_recompute(units=sorted({e.unit_id for e in created}), actor=actor)
+    return created
+
+
+def credit_event_record(*, unit, kind: str, occurred_on: date, source_kind: str, source_id: int, source_label: str = "",
+                        article: str = "", detail: str = "", actor=None) -> CreditEvent:
+    """Record one event (once per unit, kind and source) and recompute the unit's class."""
+    report = CreditReport(unit_id=unit.pk, kind=kind, occurred_on=occurred_on, source_kind=source_kind, source_id=source_id,
+                          source_label=source_label, article=article, detail=detail)
+    created = credit_events_record(reports=[report], actor=actor)
+    if created:
+        return created[0]
+    return CreditEvent.objects.get(unit=unit, kind=kind, source_kind=source_kind, source_id=source_id)
+
+
+# --- re-pushing: the layers above register how they report their history again ------------------
+
+_sources: dict[str, Callable[..., list[CreditReport]]] = {}
+
+
+def register_credit_source(name: str, reports: Callable[..., list[CreditReport]]) -> None:
+    """An upper layer's function `reports(*, since: date | None) -> list[CreditReport]`, registered
+    from its `ready()`; `credit_backfill` records what they return (the layer pushes, supervision
+    reads nothing of it)."""
+    _sources[name] = reports
+
+
+def credit_sources() -> dict[str, Callable[..., list[CreditReport]]]:
+    return dict(sorted(_sources.items()))
+
+
+# --- classes ------------------------------------------------------------------------------------
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day where it is shorter): the window's first day."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _window_filter(rules: dict[str, CreditRule], today: date) -> Q:
+    """An event counts inside its rule's window, from `months_before(today, window)` (inclusive)
+    on (an overdue order is dated the day after its deadline, whenever the sweep ran); a kind
+    without a rule or with weight 0 does not count."""
+    return Q(*[Q(kind=kind, occurred_on__gte=months_before(today, rule.window_months)) for kind, rule in rules.items() if rule.weight],
+             _connector=Q.OR)
+
+
+def _explain(letter: str, parts: list[tuple[int, str, int, str]]) -> str:
+    """parts: (contribution, kind, count, one source label); the heaviest first, against before for."""
+    labels = dict(CreditEventKind.choices)
+    reasons = []
+    for _points, kind, count, label in sorted(parts, key=lambda p: (-p[0], p[1])):
+        if count > 1:
+            reasons.append(_("%(kind)s (%(label)s and %(more)d more)") % {"kind": labels[kind], "label": label, "more": count - 1})
+        else:
+            reasons.append(_("%(kind)s (%(label)s)") % {"kind": labels[kind], "label": label})
+    text = "；".join(reasons) if reasons else _("nothing on record in the look-back windows")
+    return _("%(letter)s: %(reasons)s") % {"letter": letter, "reasons": text}
+
+
+@transaction.atomic
+def credit_classes_recompute(*, units=None, today: date | None = None, actor=None) -> int:
+    """Compute the class of `units` (ids or units; every unit when None) under the current rule
+    set, as of `today`, and store it; a unit whose letter changes gets a log entry with the old
+    and new letter. Returns how many units were computed."""
+    today = today or timezone.localdate()
+    rule_set = credit_rule_set_current()
+    rules = {rule.kind: rule for rule in rule_set.rules.all()}
+    unit_ids = None if units is None else [getattr(u, "pk", u) for u in units]
+    events = CreditEvent.objects.filter(_window_filter(rules, today)) if any(r.weight for r in rules.values()) else CreditEvent.objects.none()
+    if unit_ids is not None:
+        events = events.filter(unit_id__in=unit_ids)
+    parts: dict[int, list] = defaultdict(list)
+    for unit_id, kind, count, label in (events.values("unit_id", "kind").annotate(n=Count("pk"), label=Max("source_label"))
+                                        .values_list("unit_id", "kind", "n", "label").order_by()):
+        parts[unit_id].append((rules[kind].weight * count, kind, count, label))
+    if unit_ids is None:
+        unit_ids = list(ProductionUnit.objects.values_list("pk", flat=True).order_by("pk"))
+    stored = UnitCreditClass.objects.all() if units is None else UnitCreditClass.objects.filter(unit_id__in=unit_ids)
+    old = dict(stored.values_list("unit_id", "letter"))
+    now = timezone.now()
+    rows, changes = [], []
+    with translation.override(settings.LANGUAGE_CODE):  # the stored explanation is in the bureau's language
+        for unit_id in unit_ids:
+            unit_parts = parts.get(unit_id, [])
+            score = sum(p[0] for p in unit_parts)
+            letter = rule_set.letter_for(score)
+            rows.append(UnitCreditClass(unit_id=unit_id, letter=letter, score=score, explanation=_explain(letter, unit_parts),
+                                        computed_at=now, rule_set=rule_set))
+            if old.get(unit_id) != letter:
+                changes.append((unit_id, str(unit_id), {"from": old.get(unit_id), "to": letter, "score": score, "rule_set": rule_set.version}))
+    UnitCreditClass.objects.bulk_create(rows, batch_size=BATCH_SIZE, update_conflicts=True, unique_fields=["unit"],
+                                        update_fields=["letter", "score", "explanation", "computed_at", "rule_set"])
+    user = actor or system_actor()
+    bulk_log_entries(model=ProductionUnit, action="supervision.credit_class", items=changes, actor=user)
+    if units is None:
+        log(instance=rule_set, action="supervision.credit_recompute", user=user, data={
+            "units": len(rows), "changed": len(changes), "rule_set": rule_set.version, "as_of": today.isoformat(),
+            "letters": dict(sorted(Counter(r.letter for r in rows).items())),
+        })
+    return len(rows)
+
+
+@transaction.atomic
+def credit_rule_set_change(*, actor, b_from: int, c_from: int, d_from: int, rules: list[dict], note: str) -> CreditRuleSet:
+    """A new version of the rules (the old ones are kept): thresholds and, per event kind, its
+    weight, look-back window and rationale. Logged with the old and new values; every unit's
+    class is recomputed under it."""
+    authorize(actor, "credit_rules.change")
+    if not note.strip():
+        raise ValidationError(_("Say why the rules change."))
+    if not b_from <= c_from <= d_from:
+        raise ValidationError(_("The thresholds must rise from B to C to D."))
+    kinds = [r["kind"] for r in rules]
+    if len(set(kinds)) != len(kinds) or set(kinds) - set(CreditEventKind.values):
+        raise ValidationError(_("One rule per event kind."))
+    for rule in rules:
+        if not 1 <= int(rule["window_months"]) <= 120:
+            raise ValidationError(_("The look-back window is 1 to 120 months."))
+        if not str(rule.get("rationale", "")).strip():
+            raise ValidationError(_("Every rule needs its rationale."))
+    current = CreditRuleSet.objects.select_for_update().order_by("-version").first()
+    old = _rule_set_values(current) if current else None
+    rule_set = CreditRuleSet.objects.create(version=(current.version + 1) if current else 1, b_from=b_from, c_from=c_from,
+                                            d_from=d_from, note=note.strip(), created_by=actor)
+    CreditRule.objects.bulk_create([
+        CreditRule(rule_set=rule_set, kind=r["kind"], weight=int(r["weight"]), window_months=int(r["window_months"]),
+                   rationale=str(r["rationale"]).strip()) for r in rules
+    ])
+    log(instance=rule_set, action="supervision.credit_rules_change", user=actor, data={
+        "version": rule_set.version, "note": rule_set.note, "old": old, "new": _rule_set_values(rule_set),
+    })
+    credit_classes_recompute(actor=actor)
+    return rule_set
+
+
+def _rule_set_values(rule_set: CreditRuleSet) -> dict:
+    return {
+        "version": rule_set.version, "thresholds": [rule_set.b_from, rule_set.c_from, rule_set.d_from],
+        "rules": {r.kind: [r.weight, r.window_months] for r in rule_set.rules.order_by("kind")},
+    }

@@ -156,60 +156,81 @@ def _window_filter(rules: dict[str, CreditRule], today: date) -> Q:
              _connector=Q.OR)
 
 
-def _explain(letter: str, parts: list[tuple[int, str, int, str]]) -> str:
-    """parts: (contribution, kind, count, one source label); the heaviest first, against before for."""
-    labels = dict(CreditEventKind.choices)
-    reasons = []
-    for _points, kind, count, label in sorted(parts, key=lambda p: (-p[0], p[1])):
-        if count > 1:
-            reasons.append(_("%(kind)s (%(label)s and %(more)d more)") % {"kind": labels[kind], "label": label, "more": count - 1})
-        else:
-            reasons.append(_("%(kind)s (%(label)s)") % {"kind": labels[kind], "label": label})
-    text = "；".join(reasons) if reasons else _("nothing on record in the look-back windows")
-    return _("%(letter)s: %(reasons)s") % {"letter": letter, "reasons": text}
+class _Wording:
+    """The explanation's words, translated once per run (gettext per unit was most of the time)."""
+
+    def __init__(self):
+        self.kinds = {kind: str(label) for kind, label in CreditEventKind.choices}
+        self.one = _("%(kind)s (%(label)s)")
+        self.more = _("%(kind)s (%(label)s and %(more)d more)")
+        self.nothing = _("nothing on record in the look-back windows")
+        self.line = _("%(letter)s: %(reasons)s")
+
+    def explain(self, letter: str, parts: list[tuple[int, str, int, str]]) -> str:
+        """parts: (contribution, kind, count, one source label); the heaviest first, what counts against before what counts for."""
+        reasons = [
+            (self.more % {"kind": self.kinds[kind], "label": label, "more": count - 1}) if count > 1
+            else (self.one % {"kind": self.kinds[kind], "label": label})
+            for _points, kind, count, label in sorted(parts, key=lambda p: (-p[0], p[1]))
+        ]
+        return self.line % {"letter": letter, "reasons": "；".join(reasons) if reasons else self.nothing}
 
 
-@transaction.atomic
-def credit_classes_recompute(*, units=None, today: date | None = None, actor=None) -> int:
-    """Compute the class of `units` (ids or units; every unit when None) under the current rule
-    set, as of `today`, and store it; a unit whose letter changes gets a log entry with the old
-    and new letter. Returns how many units were computed."""
-    today = today or timezone.localdate()
-    rule_set = credit_rule_set_current()
-    rules = {rule.kind: rule for rule in rule_set.rules.all()}
-    unit_ids = None if units is None else [getattr(u, "pk", u) for u in units]
-    events = CreditEvent.objects.filter(_window_filter(rules, today)) if any(r.weight for r in rules.values()) else CreditEvent.objects.none()
+def _event_parts(rules: dict[str, CreditRule], today: date, unit_ids) -> dict[int, list]:
+    """The one aggregate: per unit and kind inside its window, the count and one source label."""
+    if not any(r.weight for r in rules.values()):
+        return {}
+    events = CreditEvent.objects.filter(_window_filter(rules, today))
     if unit_ids is not None:
         events = events.filter(unit_id__in=unit_ids)
     parts: dict[int, list] = defaultdict(list)
     for unit_id, kind, count, label in (events.values("unit_id", "kind").annotate(n=Count("pk"), label=Max("source_label"))
                                         .values_list("unit_id", "kind", "n", "label").order_by()):
         parts[unit_id].append((rules[kind].weight * count, kind, count, label))
+    return parts
+
+
+@transaction.atomic
+def credit_classes_recompute(*, units=None, today: date | None = None, actor=None) -> int:
+    """Compute the class of `units` (ids or units; every unit when None) under the current rule
+    set, as of `today`, and store it: the classes that differ in one bulk upsert, the time of
+    computation on all in one UPDATE. A unit whose letter changes gets a log entry with the old
+    and new letter (one bulk insert). Returns how many units were computed."""
+    today = today or timezone.localdate()
+    rule_set = credit_rule_set_current()
+    rules = {rule.kind: rule for rule in rule_set.rules.all()}
+    unit_ids = None if units is None else [getattr(u, "pk", u) for u in units]
+    parts = _event_parts(rules, today, unit_ids)
     if unit_ids is None:
         unit_ids = list(ProductionUnit.objects.values_list("pk", flat=True).order_by("pk"))
     stored = UnitCreditClass.objects.all() if units is None else UnitCreditClass.objects.filter(unit_id__in=unit_ids)
-    old = dict(stored.values_list("unit_id", "letter"))
+    old = {row[0]: row[1:] for row in stored.values_list("unit_id", "letter", "score", "explanation", "rule_set_id").iterator(chunk_size=BATCH_SIZE)}
     now = timezone.now()
-    rows, changes = [], []
+    rows, changes, letters = [], [], Counter()
     with translation.override(settings.LANGUAGE_CODE):  # the stored explanation is in the bureau's language
+        wording = _Wording()
         for unit_id in unit_ids:
-            unit_parts = parts.get(unit_id, [])
+            unit_parts = parts.get(unit_id, ())
             score = sum(p[0] for p in unit_parts)
             letter = rule_set.letter_for(score)
-            rows.append(UnitCreditClass(unit_id=unit_id, letter=letter, score=score, explanation=_explain(letter, unit_parts),
-                                        computed_at=now, rule_set=rule_set))
-            if old.get(unit_id) != letter:
-                changes.append((unit_id, str(unit_id), {"from": old.get(unit_id), "to": letter, "score": score, "rule_set": rule_set.version}))
+            letters[letter] += 1
+            explanation = wording.explain(letter, unit_parts)
+            before = old.get(unit_id)
+            if before != (letter, score, explanation, rule_set.pk):
+                rows.append(UnitCreditClass(unit_id=unit_id, letter=letter, score=score, explanation=explanation, computed_at=now, rule_set=rule_set))
+            if before is None or before[0] != letter:
+                changes.append((unit_id, str(unit_id), {"from": before and before[0], "to": letter, "score": score, "rule_set": rule_set.version}))
     UnitCreditClass.objects.bulk_create(rows, batch_size=BATCH_SIZE, update_conflicts=True, unique_fields=["unit"],
                                         update_fields=["letter", "score", "explanation", "computed_at", "rule_set"])
+    stored.update(computed_at=now)
     user = actor or system_actor()
     bulk_log_entries(model=ProductionUnit, action="supervision.credit_class", items=changes, actor=user)
     if units is None:
         log(instance=rule_set, action="supervision.credit_recompute", user=user, data={
-            "units": len(rows), "changed": len(changes), "rule_set": rule_set.version, "as_of": today.isoformat(),
-            "letters": dict(sorted(Counter(r.letter for r in rows).items())),
+            "units": len(unit_ids), "changed": len(changes), "rule_set": rule_set.version, "as_of": today.isoformat(),
+            "letters": dict(sorted(letters.items())),
         })
-    return len(rows)
+    return len(unit_ids)
 
 
 @transaction.atomic

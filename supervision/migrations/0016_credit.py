@@ -83,7 +83,8 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='UnitCreditClass',
             fields=[
-                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='credit_class', serialize=False, to='supervision.productionunit', verbose_name='unit')),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='credit_class', to='supervision.productionunit', verbose_name='unit')),
                 ('letter', models.CharField(choices=[('A', 'A'), ('B', 'B'), ('C', 'C'), ('D', 'D')], db_index=True, max_length=1, verbose_name='class')),
                 ('score', models.IntegerField(verbose_name='score')),
                 ('explanation', models.TextField(verbose_name='explanation')),

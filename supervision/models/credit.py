@@ -137,8 +137,7 @@ class CreditRule(models.Model):
 class UnitCreditClass(models.Model):
     """A unit's current class, its score and the events that made it, as last computed."""
 
-    unit = models.OneToOneField(ProductionUnit, on_delete=models.CASCADE, primary_key=True, related_name="credit_class",
-                                verbose_name=_("unit"))
+    unit = models.OneToOneField(ProductionUnit, on_delete=models.CASCADE, related_name="credit_class", verbose_name=_("unit"))
     letter = models.CharField(_("class"), max_length=1, choices=CreditClass.choices, db_index=True)
     score = models.IntegerField(_("score"))
     explanation = models.TextField(_("explanation"))

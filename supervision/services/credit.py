@@ -27,13 +27,14 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..authorization import authorize
+from ..imports.bulk import insert_rows, update_rows
 from ..imports.changes import bulk_log_entries
 from ..models import (
     CreditEvent,
@@ -156,6 +157,25 @@ def _window_filter(rules: dict[str, CreditRule], today: date) -> Q:
              _connector=Q.OR)
 
 
+def _store(rows: list[tuple], ids: dict[int, int], *, rule_set: CreditRuleSet, now, targeted: bool) -> None:
+    """(unit_id, letter, score, explanation) rows that differ from what is stored. A unit's own
+    recompute (an event arrived) upserts, so two events of one unit at once cannot collide; the
+    full run (one at a time: the daily command, a change of the rules) writes plain rows, COPY
+    for the new and one UPDATE … FROM for the changed on PostgreSQL (bulk_create's model
+    instances and array parameters were most of its time at 100,000 units)."""
+    if targeted:
+        UnitCreditClass.objects.bulk_create(
+            [UnitCreditClass(unit_id=u, letter=letter, score=score, explanation=text, computed_at=now, rule_set=rule_set) for u, letter, score, text in rows],
+            update_conflicts=True, unique_fields=["unit"], update_fields=["letter", "score", "explanation", "computed_at", "rule_set"],
+        )
+        return
+    stamp = now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
+    insert_rows(UnitCreditClass, ["unit_id", "letter", "score", "explanation", "computed_at", "rule_set_id"],
+                [(u, letter, score, text, stamp, rule_set.pk) for u, letter, score, text in rows if u not in ids])
+    update_rows(UnitCreditClass, ["letter", "score", "explanation", "rule_set_id"],
+                [(ids[u], letter, score, text, rule_set.pk) for u, letter, score, text in rows if u in ids])
+
+
 class _Wording:
     """The explanation's words, translated once per run (gettext per unit was most of the time)."""
 
@@ -204,7 +224,9 @@ def credit_classes_recompute(*, units=None, today: date | None = None, actor=Non
     if unit_ids is None:
         unit_ids = list(ProductionUnit.objects.values_list("pk", flat=True).order_by("pk"))
     stored = UnitCreditClass.objects.all() if units is None else UnitCreditClass.objects.filter(unit_id__in=unit_ids)
-    old = {row[0]: row[1:] for row in stored.values_list("unit_id", "letter", "score", "explanation", "rule_set_id").iterator(chunk_size=BATCH_SIZE)}
+    old, ids = {}, {}
+    for pk, unit_id, *values in stored.values_list("pk", "unit_id", "letter", "score", "explanation", "rule_set_id").iterator(chunk_size=BATCH_SIZE):
+        old[unit_id], ids[unit_id] = tuple(values), pk
     now = timezone.now()
     rows, changes, letters = [], [], Counter()
     with translation.override(settings.LANGUAGE_CODE):  # the stored explanation is in the bureau's language
@@ -217,11 +239,10 @@ def credit_classes_recompute(*, units=None, today: date | None = None, actor=Non
             explanation = wording.explain(letter, unit_parts)
             before = old.get(unit_id)
             if before != (letter, score, explanation, rule_set.pk):
-                rows.append(UnitCreditClass(unit_id=unit_id, letter=letter, score=score, explanation=explanation, computed_at=now, rule_set=rule_set))
+                rows.append((unit_id, letter, score, explanation))
             if before is None or before[0] != letter:
                 changes.append((unit_id, str(unit_id), {"from": before and before[0], "to": letter, "score": score, "rule_set": rule_set.version}))
-    UnitCreditClass.objects.bulk_create(rows, batch_size=BATCH_SIZE, update_conflicts=True, unique_fields=["unit"],
-                                        update_fields=["letter", "score", "explanation", "computed_at", "rule_set"])
+    _store(rows, ids, rule_set=rule_set, now=now, targeted=units is not None)
     stored.update(computed_at=now)
     user = actor or system_actor()
     bulk_log_entries(model=ProductionUnit, action="supervision.credit_class", items=changes, actor=user)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import CreditEventKind, CreditSourceKind, DecisionKind, OrderStatus, PenaltyDecision, RectificationOrder
+from ..order_states import OPEN
 from .credit import BATCH_SIZE, CreditReport, credit_events_record, credit_sources
 from .enforcement import ART_17
 
@@ -57,3 +58,20 @@ def credit_backfill(*, since: date | None = None, actor=None) -> dict[str, int]:
     for name, reports in [("supervision", order_credit_reports), *credit_sources().items()]:
         counts[name] = len(credit_events_record(reports=reports(since=since), actor=actor))
     return counts
+
+
+# An order still open this long after it was issued (整改久拖不决): the record says so once per order.
+FINDING_OPEN_LONG_DAYS = 180
+
+
+def credit_findings_open_long(*, today: date | None = None, actor=None) -> int:
+    """Every order still open (issued, evidence under review, overdue) `FINDING_OPEN_LONG_DAYS`
+    after its issue gets its event, dated the day the period ran out. Run daily before the recompute."""
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=FINDING_OPEN_LONG_DAYS)
+    orders = RectificationOrder.objects.filter(status__in=OPEN, issued_on__lte=cutoff).order_by("pk")
+    return len(credit_events_record(reports=[
+        CreditReport(unit_id=o.unit_id, kind=CreditEventKind.FINDING_OPEN_LONG, occurred_on=o.issued_on + timedelta(days=FINDING_OPEN_LONG_DAYS),
+                     source_kind=CreditSourceKind.ORDER, source_id=o.pk, source_label=o.number, article=o.legal_basis, detail=o.source_label)
+        for o in orders
+    ], actor=actor))

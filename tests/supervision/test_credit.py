@@ -24,7 +24,7 @@ from supervision.models import (
 from supervision.selectors_credit import credit_rule_set_current, unit_credit_class
 from supervision.services import credit
 from supervision.services import enforcement as orders
-from supervision.services.credit_backfill import credit_backfill
+from supervision.services.credit_backfill import FINDING_OPEN_LONG_DAYS, credit_backfill, credit_findings_open_long
 from tests.factories import ROLES, fine_through_procedure, import_units, make_staff, open_session_with_tickets, sit
 
 from ..inspection.conftest import make_inspection
@@ -163,6 +163,17 @@ def test_a_completed_inspection_pushes_passed_or_findings_once(tree, inspectors)
     assert (event.source_id, event.occurred_on, event.detail) == (second.pk, second.inspected_on, "1") and "第十四条" in event.article
     assert inspection_credit_report(inspection=first) == [] and credit_backfill()["inspection"] == 0
     assert entry("supervision.credit_event").user == inspectors[0].user
+
+
+def test_an_order_open_for_long_is_recorded_once_from_the_day_its_period_ends(staff, unit):
+    order = issue(staff, unit)
+    due = order.issued_on + timedelta(days=FINDING_OPEN_LONG_DAYS)
+    assert credit_findings_open_long(today=due - timedelta(days=1)) == 0  # one day short
+    assert credit_findings_open_long(today=due) == 1
+    assert CreditEvent.objects.get(unit=unit, kind=K.FINDING_OPEN_LONG).occurred_on == due
+    assert credit_findings_open_long(today=due + timedelta(days=30)) == 0  # once per order
+    call_command("credit_recompute", verbosity=0)
+    assert entry("supervision.credit_recompute").data["units"] == 3
 
 
 # --- the rules, each at its boundary --------------------------------------------------------------

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..authorization import authorize
-from ..imports.bulk import insert_rows, update_rows
+from ..imports.bulk import filter_in, insert_rows, update_rows
 from ..imports.changes import bulk_log_entries
 from ..models import (
     CreditEvent,
@@ -86,10 +86,7 @@ def credit_events_record(*, reports: Iterable[CreditReport], actor=None) -> list
     for report in reports:
         authorize(_system_or(actor), "credit.record", units[report.unit_id])
     keys = {(r.unit_id, r.kind, r.source_kind, r.source_id) for r in reports}
-    existing = set(
-        CreditEvent.objects.filter(unit_id__in={k[0] for k in keys}, source_id__in={k[3] for k in keys})
-        .values_list("unit_id", "kind", "source_kind", "source_id")
-    )
+    existing = {_key(e) for e in _on_record(keys)}
     new = [
         CreditEvent(unit_id=r.unit_id, kind=r.kind, occurred_on=r.occurred_on, source_kind=r.source_kind, source_id=r.source_id,
                     source_label=r.source_label[:200], article=r.article[:255], detail=r.detail[:255])
@@ -97,10 +94,7 @@ def credit_events_record(*, reports: Iterable[CreditReport], actor=None) -> list
     ]
     CreditEvent.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent report of the same event wins, no error
     wanted = {(e.unit_id, e.kind, e.source_kind, e.source_id) for e in new}
-    created = [
-        e for e in CreditEvent.objects.filter(unit_id__in={k[0] for k in wanted}, source_id__in={k[3] for k in wanted}).order_by("pk")
-        if (e.unit_id, e.kind, e.source_kind, e.source_id) in wanted
-    ] if new else []
+    created = sorted(_on_record(wanted), key=lambda e: e.pk)
     user = actor or system_actor()
     for event in created:
         log(instance=event, action="supervision.credit_event", user=user, data={
@@ -110,6 +104,19 @@ def credit_events_record(*, reports: Iterable[CreditReport], actor=None) -> list
     if created:
         credit_classes_recompute(units=sorted({e.unit_id for e in created}), actor=actor)
     return created
+
+
+def _key(event: CreditEvent) -> tuple:
+    return (event.unit_id, event.kind, event.source_kind, event.source_id)
+
+
+def _on_record(keys: set[tuple]) -> list[CreditEvent]:
+    """The events of `keys` (unit, kind, source kind, source id) already stored: by source id, one
+    array on PostgreSQL, chunks under SQLite's parameter limit (a backfill reports thousands)."""
+    found = []
+    for events in filter_in(CreditEvent.objects.all(), "source_id", sorted({k[3] for k in keys})):
+        found.extend(e for e in events if _key(e) in keys)
+    return found
 
 
 def credit_event_record(*, unit, kind: str, occurred_on: date, source_kind: str, source_id: int, source_label: str = "",

@@ -10,10 +10,12 @@ class AssessmentConfig(AppConfig):
         # Imported here, not at the top: models cannot be imported before the app registry is ready.
         from supervision.authorization import register_rules
         from supervision.history import register_history_provider
+        from supervision.services.credit import register_credit_source
         from supervision.models import ImportKind
         from supervision.services.import_jobs import ImportKindSpec, register_import_kind
 
         from .authorization import RULES
+        from .services.results import assessment_credit_sources
         from .questions_io import questions_import_file
         from .selectors.results import unit_assessment_history
 
@@ -23,3 +25,4 @@ class AssessmentConfig(AppConfig):
             run=questions_import_file, action="bank.change", upload_url="questions:import", done_url="questions:index",
             needs_jurisdiction=False,
         ))
+        register_credit_source("assessment", assessment_credit_sources)

@@ -254,6 +254,11 @@ register_rules({
     "penalty.decide": Rule(APPROVERS, _("Only an approver decides penalties.")),
     # 行政处罚法 Art. 85: the State Council's holiday schedule is national reference data.
     "holiday_schedule.change": Rule(PLATFORM_ONLY, _("Only a platform administrator enters the holiday schedule.")),
+    # Issue 18: an event follows an action its own service authorized in its own scope (an inspector
+    # drawn from a neighbouring county completes the unit's record), so no subtree here.
+    "credit.record": Rule(EDITORS, _("You are not allowed to do this."), system=True, scoped=False),
+    # The credit rules are one table for the province (classes compared across counties): its approvers decide.
+    "credit_rules.change": Rule(APPROVERS, _("Only an approver changes the credit rules.")),
 })
 
 

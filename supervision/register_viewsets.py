@@ -13,6 +13,7 @@ from .models import ImportJob, Person, ProductionUnit
 from .history import unit_history
 from .personal_data import phone_mask
 from .selectors import unit_findings, unit_post_record, unit_staff_in_post, units_with_findings
+from .selectors_credit import unit_credit_class, unit_credit_record
 from .services.units import person_create, person_may_reveal, person_save, unit_save
 from .views import imports as import_views
 from .views import register as register_views
@@ -48,6 +49,8 @@ class UnitInspectView(console.ScopedInspectView):
             "may_reveal": bool(people) and person_may_reveal(actor=self.request.user, person=people[0]),
             "can_edit": self.permission_policy.user_has_permission(self.request.user, "change"),
             "history": unit_history(unit),
+            "credit_class": unit_credit_class(unit=unit),
+            "credit_events": list(unit_credit_record(unit=unit)),
         })
         return context
 

@@ -11,7 +11,7 @@ from .models import (
 from .enforcement_viewsets import EnforcementViewSetGroup
 from .history import import_change_text, person_left_text
 from .panels import EnforcementPanel, JurisdictionSummaryPanel
-from .views import two_factor
+from .views import credit, two_factor
 from .viewsets import RegisterViewSetGroup
 
 # The rule behind each of Wagtail's actions on the console's models (`authorization`). What a map
@@ -121,6 +121,10 @@ def register_supervision_log_actions(actions):
         ("supervision.penalty_decide", _("Penalty"), _("Decided a penalty")),
         ("supervision.penalty_correct", _("Penalty corrected"), _("Replaced a penalty decision by a correction")),
         ("supervision.penalty_status", _("Penalty status"), _("Changed a penalty decision's status")),
+        ("supervision.credit_event", _("Credit record"), _("Recorded an event in the unit's quality credit record")),
+        ("supervision.credit_class", _("Credit class"), _("The unit's credit class changed")),
+        ("supervision.credit_recompute", _("Credit classes computed"), _("Computed every unit's credit class")),
+        ("supervision.credit_rules_change", _("Credit rules changed"), _("Changed the credit rules (a new version)")),
     ):
         actions.register_action(action, label, message)
 
@@ -133,3 +137,21 @@ def register_two_factor_urls():
         path("2fa/recovery/", two_factor.recovery_view, name="two_factor_recovery"),
         path("2fa/reset/<int:pk>/", two_factor.reset_view, name="two_factor_reset"),
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_credit_urls():
+    return [
+        path("credit-rules/", credit.credit_rules_view, name="credit_rules"),
+        path("credit-rules/edit/", credit.credit_rules_edit_view, name="credit_rules_edit"),
+    ]
+
+
+class CreditRulesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may(request.user, "console.read")
+
+
+@hooks.register("register_settings_menu_item")
+def register_credit_rules_item():
+    return CreditRulesMenuItem(_("Credit rules"), reverse("credit_rules"), icon_name="list-ol", order=900)

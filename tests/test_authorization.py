@@ -39,6 +39,8 @@ EXPECTED = {
     "order.change": {OP, AP, AD},
     "penalty.decide": {AP, AD},
     "holiday_schedule.change": set(),
+    "credit.record": {OP, AP, AD},  # events follow actions their own services authorized (issue 18)
+    "credit_rules.change": {AP, AD},  # the province's credit rules: approvers
     "assessment.read": {OP, AP, AD, OV},
     "bank.change": {AP, AD},
     "plan.change": {OP, AP, AD},
@@ -49,7 +51,8 @@ EXPECTED = {
     "inspection.record": {OP, AP, AD},  # and only the inspectors drawn for the inspection, while it is open
 }
 # What the platform itself (actor=None: the command line, the demo's seed, periodic commands) may do.
-SYSTEM = {"console.edit", "register.change", "staff.manage", "legal_settings.change", "order.change", "bank.change", "items.change"}
+SYSTEM = {"console.edit", "register.change", "staff.manage", "legal_settings.change", "order.change", "bank.change", "items.change",
+          "credit.record"}
 
 
 @pytest.fixture

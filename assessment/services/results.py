@@ -5,16 +5,21 @@ The results themselves are reads: `assessment.selectors.results` (`round_results
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supervision.models import OrderSource, ProductionUnit
+from supervision.models import CreditEventKind, CreditSourceKind, OrderSource, ProductionUnit
+from supervision.services.credit import CreditReport, credit_events_record
 from supervision.services.enforcement import ART_15, OrderDraft, order_drafts, order_record_resit, orders_issue_drafts
 from supervision.services.register import person_assessment_record
 
-from ..models import Attempt, PlanStatus, SamplingPlan, Ticket
-from ..selectors.results import ABSENT, FAILED, person_outcomes, round_results
+from ..models import Attempt, PlanPurpose, PlanStatus, SamplingPlan, Ticket
+from ..selectors.results import ABSENT, FAILED, PASSED, person_outcomes, round_results
 from .purposes import assessment_only
 
 
@@ -80,3 +85,32 @@ def people_assessment_report(*, plan: SamplingPlan, outcomes: dict[int, str] | N
     register never reads assessment tables."""
     outcomes = person_outcomes(plan=plan) if outcomes is None else outcomes
     person_assessment_record(outcomes={pid: outcome == "passed" for pid, outcome in outcomes.items()}, label=plan.title)
+
+
+# Issue 18: a unit's round outcome, final at the close, as an event of its credit record.
+CREDIT_KINDS = {PASSED: CreditEventKind.ASSESSMENT_PASSED, FAILED: CreditEventKind.ASSESSMENT_FAILED, ABSENT: CreditEventKind.ASSESSMENT_ABSENT}
+
+
+def assessment_credit_reports(*, plan: SamplingPlan) -> list[CreditReport]:
+    """The closed round's decided units, each with its outcome, dated by the round's last sitting
+    (re-exams do not change the round's event: the order they close records their effect)."""
+    ended = plan.sessions.filter(is_resit=False).aggregate(last=Max("ends_at"))["last"]
+    sat_on = timezone.localdate(ended) if ended else timezone.localdate()
+    return [
+        CreditReport(unit_id=u.unit_id, kind=CREDIT_KINDS[u.outcome], occurred_on=sat_on, source_kind=CreditSourceKind.ASSESSMENT,
+                     source_id=plan.pk, source_label=plan.title, article=ART_15)
+        for u in round_results(plan=plan).units if u.outcome in CREDIT_KINDS
+    ]
+
+
+def assessment_credit_report(*, plan: SamplingPlan, actor=None) -> list:
+    """Push the closed round's outcomes to the units' credit records (once per unit and round)."""
+    return credit_events_record(reports=assessment_credit_reports(plan=plan), actor=actor)
+
+
+def assessment_credit_sources(*, since: date | None = None) -> list[CreditReport]:
+    """Every closed assessment round's events again, for `credit_backfill` (registered in `ready()`)."""
+    plans = SamplingPlan.objects.filter(purpose=PlanPurpose.ASSESSMENT, status=PlanStatus.CLOSED, sessions__isnull=False).distinct().order_by("pk")
+    if since:
+        plans = plans.filter(sessions__ends_at__date__gte=since)
+    return [report for plan in plans for report in assessment_credit_reports(plan=plan)]

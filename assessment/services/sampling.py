@@ -24,7 +24,7 @@ from .. import verify_draw
 from ..models import Attempt, AttemptStatus, Draw, DrawSelection, FinishedBy, Frame, PlanPurpose, PlanStatus, SamplingMethod, SamplingPlan, SamplingUnit, Ticket
 from ..selectors.plans import Element, draw_current, plan_population
 from .attempts import attempt_submit, attempts_finalize_expired, save_passes_revoke, sessions_mark_absent
-from .results import people_assessment_report
+from .results import assessment_credit_report, people_assessment_report
 
 MIN_SEED_DIGITS = 20
 Z_95 = 1.959963984540054
@@ -311,4 +311,5 @@ def plan_close(*, actor, plan: SamplingPlan) -> SamplingPlan:
     plan.save(update_fields=["status"])
     log(instance=plan, action="assessment.plan_close", user=actor, data={})
     people_assessment_report(plan=plan)
+    assessment_credit_report(plan=plan, actor=actor)
     return plan

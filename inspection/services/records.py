@@ -27,6 +27,7 @@ from ..models import (
     CheckResult, Hazard, Inspection, InspectionPhoto, InspectionStatus, ItemCheck, RecordKind, RecordSighting,
 )
 from ..photos import photo_checked
+from .credit import inspection_credit_report
 
 
 def _locked(inspection: Inspection) -> Inspection:
@@ -281,4 +282,5 @@ def _complete_if_done(*, actor, inspection: Inspection) -> Inspection:
         "status": {"old": old, "new": inspection.status}, "inspected_on": inspection.inspected_on.isoformat(),
         "nonconforming": inspection.checks.filter(result=CheckResult.NONCONFORM).count(),
     })
+    inspection_credit_report(inspection=inspection, actor=actor)
     return inspection

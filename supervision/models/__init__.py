@@ -12,6 +12,7 @@ from .enforcement import (
     PenaltyStatement,
     RectificationOrder,
 )
+from .credit import CreditClass, CreditEvent, CreditEventKind, CreditRule, CreditRuleSet, CreditSourceKind, UnitCreditClass
 from .legal import BureauLegalSettings, DocumentCounter, DocumentKind, HolidaySchedule
 from .imports import ImportJob, ImportKind, ImportStatus
 from .jurisdiction import Jurisdiction, JurisdictionLevel
@@ -29,6 +30,7 @@ from .register import (
 from .staff import StaffProfile, StaffRole
 
 __all__ = [
+    "CreditClass", "CreditEvent", "CreditEventKind", "CreditRule", "CreditRuleSet", "CreditSourceKind", "UnitCreditClass",
     "FINE_MAX_YUAN", "FINE_MIN_YUAN", "DecisionKind", "DecisionStatus", "NoPenaltyGround", "OrderEvidence", "OrderSource",
     "OrderStatus", "PenaltyDecision", "PenaltyNotice", "PenaltyStatement", "RectificationOrder",
     "BureauLegalSettings", "DocumentCounter", "DocumentKind", "HolidaySchedule",

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from ..models import (
+    CreditEventKind,
+    CreditSourceKind,
     DecisionKind,
     DocumentKind,
     OrderEvidence,
@@ -33,6 +35,7 @@ from ..authorization import authorize
 from ..files import upload_checked
 from ..order_states import OPEN, UNDER_DEADLINE, transition_target
 from ..selectors import units_with_findings
+from .credit import credit_event_record
 from .documents import document_number_next
 from .system import system_actor
 
@@ -89,6 +92,7 @@ def order_issue(
     )
     log(instance=order, action="supervision.order_issue", user=actor,
         data={"order": order.number, "to": order.status, "deadline": order.deadline.isoformat()})
+    _credit(order, CreditEventKind.ORDER_ISSUED, today, actor=actor)
     if WARNING_WITH_ORDER.get(source_kind) if warning is None else warning:
         _warning_with_order(actor=actor, order=order, today=today)
     return order
@@ -102,7 +106,15 @@ def _warning_with_order(*, actor, order: RectificationOrder, today: date) -> Pen
         facts=order.reason, legal_basis=ART_17, decided_by=actor, decided_on=today,
     )
     log(instance=order, action="supervision.penalty_decide", user=actor, data={"order": order.number, "decision": decision.number, "kind": "warning"})
+    credit_event_record(unit=order.unit, kind=CreditEventKind.WARNING, occurred_on=today, source_kind=CreditSourceKind.DECISION,
+                        source_id=decision.pk, source_label=decision.number, article=ART_17, detail=order.number, actor=actor)
     return decision
+
+
+def _credit(order: RectificationOrder, kind: str, occurred_on: date, *, actor, article: str = "") -> None:
+    """The order's step in the unit's credit record (issue 18), once per order and kind."""
+    credit_event_record(unit=order.unit, kind=kind, occurred_on=occurred_on, source_kind=CreditSourceKind.ORDER, source_id=order.pk,
+                        source_label=order.number, article=article or order.legal_basis, detail=order.source_label, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -209,7 +221,9 @@ def order_verify(*, actor, order: RectificationOrder) -> RectificationOrder:
     if order.requires_resit and not order.resit_passed:
         raise ValidationError(_("The re-exam has not been passed yet; the order stays open."))
     order.closed_at = timezone.now()
-    return _move(order, "verify", actor=actor, log_action="supervision.order_verify", fields=["closed_at"])
+    _move(order, "verify", actor=actor, log_action="supervision.order_verify", fields=["closed_at"])
+    _credit(order, CreditEventKind.ORDER_VERIFIED, timezone.localdate(order.closed_at), actor=actor)
+    return order
 
 
 @transaction.atomic
@@ -236,7 +250,9 @@ def order_refuse(*, actor, order: RectificationOrder, note: str) -> Rectificatio
     transition_target("refuse", order.status)
     if not note.strip():
         raise ValidationError(_("Record how the unit refused."))
-    return _move(order, "refuse", actor=actor, log_action="supervision.order_refuse", data={"note": note.strip()})
+    _move(order, "refuse", actor=actor, log_action="supervision.order_refuse", data={"note": note.strip()})
+    _credit(order, CreditEventKind.ORDER_REFUSED, timezone.localdate(), actor=actor, article=ART_17)  # Art. 17: 拒不改正
+    return order
 
 
 @transaction.atomic
@@ -249,6 +265,7 @@ def orders_mark_overdue(*, today: date | None = None, actor=None) -> int:
     count = 0
     for order in late.order_by("pk"):
         _move(order, "overdue", actor=actor, log_action="supervision.order_overdue", data={"deadline": order.deadline.isoformat()})
+        _credit(order, CreditEventKind.ORDER_OVERDUE, order.deadline + timedelta(days=1), actor=actor)
         count += 1
     return count
 

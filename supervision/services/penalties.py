@@ -26,6 +26,8 @@ from wagtail.log_actions import log
 
 from ..models import (
     FINE_MAX_YUAN,
+    CreditEventKind,
+    CreditSourceKind,
     FINE_MIN_YUAN,
     BureauLegalSettings,
     NoPenaltyGround,
@@ -41,6 +43,7 @@ from ..order_states import FINABLE
 from ..workdays import working_days_after
 from .documents import document_number_next
 from ..authorization import authorize
+from .credit import credit_event_record
 from .enforcement import ART_17
 
 # 行政处罚法 Art. 57 ¶1: after the investigation (and the unit's statement, Art. 45 ¶1: 当事人提出的
@@ -240,6 +243,8 @@ def fine_decide(*, actor, order: RectificationOrder, fine_yuan: int, facts: str 
     log(instance=order, action="supervision.penalty_decide", user=actor, data={
         "order": order.number, "decision": decision.number, "kind": "fine", "fine_yuan": fine_yuan, "notice": notice.number,
     })
+    credit_event_record(unit=order.unit, kind=CreditEventKind.FINE, occurred_on=decision.decided_on, source_kind=CreditSourceKind.DECISION,
+                        source_id=decision.pk, source_label=decision.number, article=decision.legal_basis, detail=order.number, actor=actor)
     return decision
 
 

@@ -186,6 +186,8 @@ PERIODIC_COMMANDS = [
     ("publish_scheduled", 60),
     # Orders to correct past their deadline become overdue (Art. 17), logged as the system actor.
     ("mark_overdue_orders", 24 * 3600),
+    # Orders open for long become credit events, and every unit's credit class is recomputed (#18).
+    ("credit_recompute", 24 * 3600),
 ]
 
 # Django's database sessions with a lighter read (config/sessions.py).

@@ -112,26 +112,28 @@ def page(browser):
     return page  # the browser fixture closes the context after reading its CSP violations
 
 
-# Data migrations whose rows a flushed database has lost; each has a create(apps, schema_editor).
+# Data migrations whose rows a flushed database has lost, with the function (apps, schema_editor)
+# each runs.
 REFERENCE_DATA_MIGRATIONS = [
-    "supervision.migrations.0003_product_categories",
-    "assessment.migrations.0002_knowledge_areas",
-    "assessment.migrations.0003_default_blueprints",
+    ("supervision.migrations.0003_product_categories", "create"),
+    ("assessment.migrations.0002_knowledge_areas", "create"),
+    ("assessment.migrations.0003_default_blueprints", "create"),
+    ("supervision.migrations.0016_credit", "seed_rules"),  # the credit rule set v1 (#18)
 ]
 
 
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
     """Browser tests are transactional and start from a flushed database: put back what the
-    data migrations made (categories, knowledge areas, blueprints, the home page)."""
+    data migrations made (categories, knowledge areas, blueprints, the credit rules, the home page)."""
     import importlib
 
     from django.apps import apps
 
     from cms.services import home_page_ensure
 
-    for module in REFERENCE_DATA_MIGRATIONS:
-        importlib.import_module(module).create(apps, None)
+    for module, function in REFERENCE_DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
     home_page_ensure()
 
 

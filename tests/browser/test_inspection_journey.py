@@ -87,6 +87,22 @@ def sign(page):
     page.locator(".ins-message").filter(has_text="您的签字已记录").wait_for()
 
 
+def second_signs_and_unit_confirms(browser, base, username, inspection, *, representative, post=""):
+    """The second inspector opens the task on their own phone, signs, and records the unit's answer."""
+    from supervision.demo import DEMO_PASSWORD
+
+    context, phone = login(browser, base, username, DEMO_PASSWORD, phone=True)
+    phone.get_by_role("link", name=inspection.unit.name).click()
+    phone.wait_for_url(f"**/admin/inspection/{inspection.pk}/record/")
+    sign(phone)
+    confirm = phone.locator(f"form[action$='/admin/inspection/{inspection.pk}/confirm/']")
+    confirm.locator("[name=name]").fill(representative)
+    confirm.locator("[name=post]").fill(post)
+    confirm.get_by_role("button", name="记录单位确认情况").click()
+    phone.wait_for_load_state()
+    context.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_on_site_inspection_journey_from_the_demo(live_server, browser):
     from django.core.management import call_command
@@ -159,7 +175,7 @@ def test_on_site_inspection_journey_from_the_demo(live_server, browser):
     assert operator.locator("ol.result li").count() == 2
     operator.goto(f"{base}/admin/plans/inspect/{plan.pk}/")
     operator.get_by_role("link", name="抽取检查人员").click()
-    operator.wait_for_url(f"**/inspectors/**")
+    operator.wait_for_url("**/inspectors/**")
     operator.get_by_role("button", name="抽取检查人员").click()
     operator.wait_for_url(f"**/admin/plans/inspect/{plan.pk}/**")
     assert "检查人员已抽取" in operator.content()
@@ -191,18 +207,9 @@ def test_on_site_inspection_journey_from_the_demo(live_server, browser):
     assert photos[0].sha256 != photos[1].sha256
     sign(phone)
     phone_context.close()
-    phone_context, phone = login(browser, base, inspectors[1], DEMO_PASSWORD, phone=True)
-    phone.get_by_role("link", name=first.unit.name).click()
-    phone.wait_for_url(f"**/admin/inspection/{first.pk}/record/")
-    sign(phone)
-    confirm = phone.locator(f"form[action$='/admin/inspection/{first.pk}/confirm/']")
-    confirm.locator("[name=name]").fill("张伟")
-    confirm.locator("[name=post]").fill("质量安全总监")
-    confirm.get_by_role("button", name="记录单位确认情况").click()
-    phone.wait_for_load_state()
+    second_signs_and_unit_confirms(browser, base, inspectors[1], first, representative="张伟", post="质量安全总监")
     first.refresh_from_db()
     assert first.status == InspectionStatus.COMPLETED and first.representative_name == "张伟"
-    phone_context.close()
 
     # The second unit: everything conforms, recorded online by its own inspectors.
     inspectors = [a.staff.user.username for a in second.assignments.select_related("staff__user").order_by("position")]
@@ -210,15 +217,7 @@ def test_on_site_inspection_journey_from_the_demo(live_server, browser):
     record_on_phone(phone, second, finding=False, quarter=quarter)
     sign(phone)
     phone_context.close()
-    phone_context, phone = login(browser, base, inspectors[1], DEMO_PASSWORD, phone=True)
-    phone.get_by_role("link", name=second.unit.name).click()
-    phone.wait_for_url(f"**/admin/inspection/{second.pk}/record/")
-    sign(phone)
-    confirm = phone.locator(f"form[action$='/admin/inspection/{second.pk}/confirm/']")
-    confirm.locator("[name=name]").fill("李娜")
-    confirm.get_by_role("button", name="记录单位确认情况").click()
-    phone.wait_for_load_state()
-    phone_context.close()
+    second_signs_and_unit_confirms(browser, base, inspectors[1], second, representative="李娜")
     second.refresh_from_db()
     assert second.status == InspectionStatus.COMPLETED
 

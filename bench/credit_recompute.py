@@ -20,17 +20,14 @@ PostgreSQL database `zlaq_bench`, dropped and created at the start, dropped at t
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
-import shlex
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_units import GIVEN_DATABASE_URL, choose_database, database_description, setup_django  # noqa: E402
+from import_units import choose_database, print_header, setup_django  # noqa: E402
 
 TARGET_UNITS = 100_000
 TARGET_SECONDS = 10.0
@@ -110,12 +107,7 @@ def run(args, postgres: bool) -> None:
     from supervision.services.system import system_actor
 
     units_n = args.units or (TARGET_UNITS if postgres else 20_000)
-    print(f"# bench/credit_recompute.py — {database_description()}")
-    print()
-    env = f"DATABASE_URL={shlex.quote(GIVEN_DATABASE_URL)} " if GIVEN_DATABASE_URL else ""
-    print(f"Command: `{env}{shlex.join([sys.executable, *sys.argv])}`  ")
-    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, DEBUG=False")
-    print()
+    print_header("credit_recompute.py")
     started = time.perf_counter()
     events_n = seed(units_n, args.events_per_unit)
     print(f"Seeded {units_n:,} units and {events_n:,} events in {time.perf_counter() - started:.0f} s.")

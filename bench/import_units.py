@@ -488,13 +488,19 @@ def main() -> None:
         db.drop()
 
 
-def run(args: argparse.Namespace) -> None:
-    print(f"# bench/import_units.py — {database_description()}")
+def print_header(script: str) -> None:
+    """The report's first lines, the same in every bench that uses this database: what ran, where,
+    and the command that reproduces it."""
+    print(f"# bench/{script} — {database_description()}")
     print()
     env = f"DATABASE_URL={shlex.quote(GIVEN_DATABASE_URL)} " if GIVEN_DATABASE_URL else ""
     print(f"Command: `{env}{shlex.join([sys.executable, *sys.argv])}`  ")
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, DEBUG=False")
     print()
+
+
+def run(args: argparse.Namespace) -> None:
+    print_header("import_units.py")
 
     started = time.perf_counter()
     data = make_data(args.rows, args.xlsx_rows)

@@ -23,6 +23,18 @@ class CmsConfig(AppConfig):
         register_page_sync(bureau_pages_sync)
         register_page_sync(bureau_collections_sync)  # and its collection of images and documents
 
+        # A fine's disclosure page (cms/services_disclosure.py): live → the disclosure's period runs;
+        # supervision withdraws the disclosure → the page comes down.
+        from wagtail.signals import page_published
+
+        from supervision.services.disclosure import disclosure_withdrawn
+
+        from .models import PenaltyDisclosurePage
+        from .services_disclosure import on_disclosure_withdrawn, on_page_published
+
+        page_published.connect(on_page_published, sender=PenaltyDisclosurePage, dispatch_uid="cms_disclosure_published")
+        disclosure_withdrawn.connect(on_disclosure_withdrawn, dispatch_uid="cms_disclosure_withdrawn")
+
 
 def _wagtail_exports_formula_safe():
     """Wagtail's own spreadsheet exports (site history, reports, snippet listings) turn xlsx

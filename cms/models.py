@@ -60,7 +60,13 @@ class ResultsIndexPage(Page):
         context["inspection_rounds"] = inspection_rounds
         context["query"] = query
         context["hits"] = published_units_search(rounds=[*rounds, *inspection_rounds], query=query) if query else []
+        context["penalty_hits"] = self.published_penalties(query) if query else []
         return context
+
+    def published_penalties(self, query: str, limit: int = 100) -> list["PenaltyDisclosurePage"]:
+        """The live penalty disclosures whose unit name or USCC contains the query (substring)."""
+        pages = PenaltyDisclosurePage.objects.descendant_of(self.get_parent()).live().public()
+        return list(pages.filter(Q(uscc__icontains=query) | Q(unit_name__icontains=query)).order_by("-decided_on", "-pk")[:limit])
 
 
 def page_bureau_jurisdiction(page):
@@ -135,7 +141,7 @@ class BureauPage(BureauOwnedPage):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.ResultsPage", "cms.InspectionResultsPage", "cms.NoticePage"]
+    subpage_types = ["cms.ResultsPage", "cms.InspectionResultsPage", "cms.PenaltyDisclosurePage", "cms.NoticePage"]
     is_creatable = False  # one per bureau, made with the bureau's staff groups
 
     class Meta:
@@ -150,10 +156,14 @@ class BureauPage(BureauOwnedPage):
     def published_inspection_rounds(self) -> list["InspectionResultsPage"]:
         return list(InspectionResultsPage.objects.child_of(self).live().public().order_by("-first_published_at"))
 
+    def published_disclosures(self) -> list["PenaltyDisclosurePage"]:
+        return list(PenaltyDisclosurePage.objects.child_of(self).live().public().order_by("-decided_on", "-pk"))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["rounds"] = self.published_rounds()
         context["inspection_rounds"] = self.published_inspection_rounds()
+        context["disclosures"] = self.published_disclosures()
         context["notices"] = self.published_notices()
         return context
 
@@ -242,6 +252,60 @@ class InspectionResultsPage(RoundResultsPage):
 
     class Meta:
         verbose_name = _("inspection results page")
+
+
+class DisclosurePermissionTester(BureauPermissionTester):
+    """A withdrawn disclosure (信用修复, its period ended, the decision changed) stays down: nobody
+    edits or publishes it again; a new decision gets its own page."""
+
+    def _withdrawn(self) -> bool:
+        return getattr(self.page.specific_deferred, "withdrawn", False)
+
+    def can_edit(self):
+        return not self._withdrawn() and super().can_edit()
+
+    def can_publish(self):
+        return not self._withdrawn() and super().can_publish()
+
+    def can_submit_for_moderation(self):
+        return not self._withdrawn() and super().can_submit_for_moderation()
+
+
+class PenaltyDisclosurePage(BureauOwnedPage):
+    """行政处罚信息公示: a fine's summary as SAMR Order 45 Art. 4 lists it: the decision's number,
+    the unit (name and USCC), the type of violation (facts in brief), the legal basis, the penalty,
+    the authority and the date. No person's name (Art. 6). Made by `cms.services.
+    penalty_disclosure_publish`, public when the bureau's approvers approve (within 20 working days
+    of the decision, Art. 8), taken down when `supervision.services.disclosure` withdraws it. The
+    approver may shorten the facts before approving; the rest comes from the decision."""
+
+    decision = models.ForeignKey("supervision.PenaltyDecision", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("penalty decision"))
+    document_number = models.CharField(_("decision number"), max_length=64)
+    unit_name = models.CharField(_("unit"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, db_index=True)
+    violation = models.TextField(_("facts in brief"), help_text=_("The type of violation and its main facts, without any person's name or ID number."))
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    penalty = models.CharField(_("penalty"), max_length=255)
+    decided_on = models.DateField(_("date of the decision"))
+    authority = models.CharField(_("deciding authority"), max_length=128)
+    withdrawn = models.BooleanField(_("withdrawn"), default=False, editable=False)
+
+    content_panels = [*Page.content_panels, FieldPanel("violation")]
+    parent_page_types = ["cms.BureauPage"]
+    subpage_types = []
+    is_creatable = False
+
+    class Meta:
+        verbose_name = _("penalty disclosure page")
+
+    def permissions_for_user(self, user):
+        return DisclosurePermissionTester(user, self)
+
+    def bureau_jurisdiction(self):
+        bureau = BureauPage.objects.ancestor_of(self).select_related("jurisdiction").first()
+        if bureau is not None:
+            return bureau.jurisdiction
+        return self.decision.unit.county if self.decision_id is not None else None
 
 
 class NoticePage(BureauOwnedPage):

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 
 from supervision.authorization import may
@@ -14,6 +15,7 @@ from supervision.authorization import may
 from .panels import InspectionPublicationPanel
 from .selectors import document_servable_to, pages_choosable_by
 from .views import publish_results_view, refresh_rectification_view
+from .views_disclosure import disclosure_detail_view, disclosure_draft_view, disclosure_index_view, disclosure_withdraw_view
 
 
 @hooks.register("register_admin_urls")
@@ -21,7 +23,22 @@ def register_publish_url():
     return [
         path("publish-results/<int:plan_pk>/", publish_results_view, name="cms_publish_results"),
         path("publish-results/<int:plan_pk>/rectification/", refresh_rectification_view, name="cms_refresh_rectification"),
+        path("disclosures/", disclosure_index_view, name="cms_disclosures"),
+        path("disclosures/<int:pk>/", disclosure_detail_view, name="cms_disclosure"),
+        path("disclosures/<int:pk>/draft/<str:action>/", disclosure_draft_view, name="cms_disclosure_draft"),
+        path("disclosures/<int:pk>/withdraw/<str:action>/", disclosure_withdraw_view, name="cms_disclosure_withdraw"),
     ]
+
+
+class DisclosureMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may(request.user, "console.read")
+
+
+@hooks.register("register_publishing_menu_item")
+def register_disclosure_menu_item():
+    # Under 信息公开 (the publishing menu, supervision/wagtail_hooks.py), beside the site's pages.
+    return DisclosureMenuItem(_("Penalty disclosure"), reverse("cms_disclosures"), icon_name="doc-full", order=200)
 
 
 @hooks.register("insert_global_admin_js")

@@ -259,6 +259,12 @@ register_rules({
     "credit.record": Rule(EDITORS, _("You are not allowed to do this."), system=True, scoped=False),
     # The credit rules are one table for the province (classes compared across counties): its approvers decide.
     "credit_rules.change": Rule(APPROVERS, _("Only an approver changes the credit rules.")),
+    # 行政处罚信息公示 (SAMR Order 45): the bureau's officers draft a fine's disclosure and record a
+    # unit's application for credit repair; the page goes live through the approvers' workflow.
+    "disclosure.draft": Rule(EDITORS, _("You are not allowed to do this."), system=True),
+    # Stopping a disclosure (its period ended, credit repaired, the decision changed) is the bureau's
+    # decision, as the penalty was: its approvers.
+    "disclosure.withdraw": Rule(APPROVERS, _("Only an approver withdraws a disclosure or decides on credit repair."), system=True),
 })
 
 

@@ -123,6 +123,11 @@ def register_supervision_log_actions(actions):
         ("supervision.penalty_status", _("Penalty status"), _("Changed a penalty decision's status")),
         ("supervision.credit_event", _("Credit record"), _("Recorded an event in the unit's quality credit record")),
         ("supervision.credit_class", _("Credit class"), _("The unit's credit class changed")),
+        ("supervision.disclosure_draft", _("Penalty disclosure"), _("Drafted the penalty's public disclosure for approval")),
+        ("supervision.disclosure_publish", _("Penalty disclosed"), _("The penalty's disclosure went public")),
+        ("supervision.disclosure_withdraw", _("Disclosure withdrawn"), _("Withdrew the penalty's public disclosure")),
+        ("supervision.repair_apply", _("Credit repair application"), _("Recorded the unit's application for credit repair")),
+        ("supervision.repair_decide", _("Credit repair decision"), _("Decided on the unit's application for credit repair")),
         ("supervision.credit_recompute", _("Credit classes computed"), _("Computed every unit's credit class")),
         ("supervision.credit_rules_change", _("Credit rules changed"), _("Changed the credit rules (a new version)")),
     ):

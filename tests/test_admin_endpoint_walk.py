@@ -254,6 +254,7 @@ def world(staff, tree, django_user_model) -> World:
         "categories": {"pk": ProductCategory.objects.first().pk},
         "orders": {"pk": order.pk, "action": ["verify", "refuse", "statement", "reject"]},
         "penalties": {"pk": fine.pk},
+        "disclosures": {"pk": fine.pk, "action": ["publish", "apply", "withdraw", "agree", "refuse"]},
         "bureau_legal": {"pk": legal.pk},
         # National reference data, superusers only: any schedule, the neighbour must not reach it.
         "holiday_schedules": {"pk": holiday.pk},

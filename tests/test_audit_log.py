@@ -36,13 +36,14 @@ EXEMPT = {
     "cms/services.py:results_index_ensure": "creates the results index once (setup, not a publication)",
     "cms/services.py:bureau_page_ensure": "creates a bureau's subtree page once (setup, not a publication)",
     "cms/services.py:bureau_pages_sync": "keeps bureau pages and their workflows in step with the jurisdictions (setup)",
+    "cms/services_disclosure.py:on_disclosure_withdrawn": "takes the page down once supervision.disclosure_withdraw is logged; Wagtail logs the unpublish",
     "cms/services.py:bureau_collections_sync": "keeps bureau collections and their groups' permissions in step with the jurisdictions (setup)",
 }
 
 
 def service_modules():
     paths = [p for app in ("supervision", "assessment", "inspection") for p in (ROOT / app / "services").glob("*.py") if p.name != "__init__.py"]
-    return paths + [ROOT / "cms" / "services.py"]
+    return paths + [ROOT / "cms" / "services.py", ROOT / "cms" / "services_disclosure.py"]
 
 
 def service_functions():

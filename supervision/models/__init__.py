@@ -12,6 +12,7 @@ from .enforcement import (
     PenaltyStatement,
     RectificationOrder,
 )
+from .disclosure import CreditRepairApplication, DisclosureStatus, PenaltyDisclosure, RepairStatus, WithdrawalGround
 from .credit import CreditClass, CreditEvent, CreditEventKind, CreditRule, CreditRuleSet, CreditSourceKind, UnitCreditClass
 from .legal import BureauLegalSettings, DocumentCounter, DocumentKind, HolidaySchedule
 from .imports import ImportJob, ImportKind, ImportStatus
@@ -30,6 +31,7 @@ from .register import (
 from .staff import StaffProfile, StaffRole
 
 __all__ = [
+    "CreditRepairApplication", "DisclosureStatus", "PenaltyDisclosure", "RepairStatus", "WithdrawalGround",
     "CreditClass", "CreditEvent", "CreditEventKind", "CreditRule", "CreditRuleSet", "CreditSourceKind", "UnitCreditClass",
     "FINE_MAX_YUAN", "FINE_MIN_YUAN", "DecisionKind", "DecisionStatus", "NoPenaltyGround", "OrderEvidence", "OrderSource",
     "OrderStatus", "PenaltyDecision", "PenaltyNotice", "PenaltyStatement", "RectificationOrder",

@@ -44,6 +44,7 @@ from ..workdays import working_days_after
 from .documents import document_number_next
 from ..authorization import authorize
 from .credit import credit_event_record
+from .disclosure import disclosure_on_correction
 from .enforcement import ART_17
 
 # 行政处罚法 Art. 57 ¶1: after the investigation (and the unit's statement, Art. 45 ¶1: 当事人提出的
@@ -325,6 +326,7 @@ def decision_correct(*, actor, decision: PenaltyDecision, reason: str, fine_yuan
         "order": decision.order.number, "decision": new.number, "supersedes": decision.number,
         "from": decision.fine_yuan, "to": new.fine_yuan, "reason": new.correction_reason,
     })
+    disclosure_on_correction(actor=actor, old=decision)
     return new
 
 

@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 
 from supervision.exports import dataset_bytes, neutralise
 from supervision.imports.cells import split_list
-from supervision.imports.result import (
-    Column, ImportResult, PlannedChange, RowError, column_positions, import_conclude, import_file_log,
-)
+from supervision.imports.result import Column, ImportResult, PlannedChange, RowError, column_positions, import_conclude, import_file_log
 from supervision.imports.table import Table, cell_text, read_table
 from supervision.models import ProductCategory
 from supervision.services.import_jobs import file_label

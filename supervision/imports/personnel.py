@@ -17,9 +17,7 @@ from ..models import Jurisdiction, Person, PersonRole, ProductionUnit
 from ..personal_data import id_number_encrypt, id_number_hash, id_number_mask
 from .cells import CellError, parse_date, parse_mobile, parse_required_text, parse_resident_id
 from .changes import LEFT_ACTION, bulk_log_changes, bulk_log_entries, field_changes, plain
-from .result import (
-    Column, ImportResult, PlannedChange, Progress, RowError, column_positions, import_conclude, import_file_log,
-)
+from .result import Column, ImportResult, PlannedChange, Progress, RowError, column_positions, import_conclude, import_file_log
 from .table import Table, cell_code, cell_text
 from .bulk import filter_in, gc_paused, update_rows
 from .units import diffs_for_preview

@@ -37,9 +37,7 @@ from .cells import (
     split_list,
 )
 from .changes import CHANGED, bulk_log_changes, field_changes
-from .result import (
-    Column, ImportResult, PlannedChange, Progress, RowError, column_positions, import_conclude, import_file_log,
-)
+from .result import Column, ImportResult, PlannedChange, Progress, RowError, column_positions, import_conclude, import_file_log
 from .table import Table, cell_code, cell_text
 
 UNIT_COLUMNS = [

@@ -13,7 +13,7 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from . import console
-from .filters import counties_in_scope
+from .filters import county_filter
 from .forms import BureauLegalSettingsForm
 from .history import order_history
 from .models import BureauLegalSettings, DecisionKind, HolidaySchedule, NoPenaltyGround, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
@@ -27,7 +27,7 @@ DUE_CHOICES = [("week", _("Due within 7 days")), ("overdue", _("Overdue"))]
 
 class OrderFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=OrderStatus.choices)
-    county = django_filters.ModelChoiceFilter(label=_("county"), queryset=counties_in_scope, field_name="unit__county")
+    county = county_filter("unit__county")
     due = django_filters.ChoiceFilter(label=_("deadline"), choices=DUE_CHOICES, method="filter_due")
 
     class Meta:

@@ -30,34 +30,22 @@ class JurisdictionViewSet(console.ScopedModelViewSet):
 
 
 
+def _profile_fields(form) -> dict:
+    """What both staff forms set on the profile (bureau, role, certificate, examiner), by name."""
+    return {name: form.cleaned_data[name] for name in StaffProfileForm.Meta.fields}
+
+
 class StaffCreateView(console.ScopedCreateView):
     def save_instance(self):
         data = self.form.cleaned_data
-        return staff_create(
-            actor=self.request.user,
-            username=data["username"],
-            password=data["password"],
-            full_name=data["full_name"],
-            jurisdiction=data["jurisdiction"],
-            role=data["role"],
-            enforcement_cert_no=data["enforcement_cert_no"],
-            can_examine=data["can_examine"],
-            enforcement_cert_valid_until=data["enforcement_cert_valid_until"],
-        )
+        return staff_create(actor=self.request.user, username=data["username"], password=data["password"],
+                            full_name=data["full_name"], **_profile_fields(self.form))
 
 
 class StaffEditView(console.ScopedEditView):
     def save_instance(self):
-        data = self.form.cleaned_data
-        return staff_update(
-            actor=self.request.user,
-            profile=StaffProfile.objects.get(pk=self.object.pk),
-            role=data["role"],
-            jurisdiction=data["jurisdiction"],
-            enforcement_cert_no=data["enforcement_cert_no"],
-            can_examine=data["can_examine"],
-            enforcement_cert_valid_until=data["enforcement_cert_valid_until"],
-        )
+        return staff_update(actor=self.request.user, profile=StaffProfile.objects.get(pk=self.object.pk),
+                            **_profile_fields(self.form))
 
 
 class StaffInspectView(console.ScopedInspectView):

@@ -35,17 +35,14 @@ class QuestionForm(VersionedContentForm):
         model = Question
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        version = self.instance.current_version if self.instance.pk else None
-        if version is not None and not self.is_bound:
-            content = QuestionContent.of(version)
-            for name in ("type", "stem", "answer", "explanation", "roles", "legal_source", "difficulty"):
-                self.initial[name] = getattr(content, name)
-            self.initial["area"] = content.area.pk
-            self.initial["categories"] = list(content.category_ids)
-            for letter, text in zip(LETTERS, content.options):
-                self.initial[f"option_{letter}"] = text
+    def initial_from(self, version) -> dict:
+        content = QuestionContent.of(version)
+        return {
+            **{name: getattr(content, name) for name in ("type", "stem", "answer", "explanation", "roles", "legal_source", "difficulty")},
+            "area": content.area.pk,
+            "categories": list(content.category_ids),
+            **{f"option_{letter}": text for letter, text in zip(LETTERS, content.options)},
+        }
 
     def content_from(self, cleaned: dict) -> QuestionContent:
         options = [cleaned.get(f"option_{letter}", "") for letter in LETTERS]

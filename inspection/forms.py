@@ -25,14 +25,13 @@ class InspectionItemForm(VersionedContentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        version = self.instance.current_version if self.instance.pk else None
-        if version is not None:
+        if self.version is not None:
             self.fields["code"].disabled = True
             self.fields["code"].required = False
             self.initial["code"] = self.instance.code
-            if not self.is_bound:
-                for name in FIELDS:
-                    self.initial[name] = getattr(version, name)
+
+    def initial_from(self, version) -> dict:
+        return {name: getattr(version, name) for name in FIELDS}
 
     def clean(self):
         if not self.instance.pk:

@@ -34,10 +34,20 @@ def content_errors_raise(errors: list[tuple[str, str]]) -> None:
 
 
 class VersionedContentForm(WagtailAdminModelForm):
-    """The form of a record's content: it edits none of the model's own fields; `clean` builds the
-    content (`content_from`), checks it with the same rules the service applies (`content_errors`),
-    shows each breach on its field (`error_field`), and leaves the content in `self.content` for the
-    view to hand to the service."""
+    """The form of a record's content: it edits none of the model's own fields. An existing
+    record's form starts from its current version (`self.version`, `initial_from`); `clean` builds
+    the content (`content_from`), checks it with the same rules the service applies
+    (`content_errors`), shows each breach on its field (`error_field`), and leaves the content in
+    `self.content` for the view to hand to the service."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = self.instance.current_version if self.instance.pk else None
+        if self.version is not None and not self.is_bound:
+            self.initial.update(self.initial_from(self.version))
+
+    def initial_from(self, version) -> dict:
+        raise NotImplementedError
 
     def content_from(self, cleaned: dict):
         raise NotImplementedError

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
-
 from supervision.models import ProductCategory
+from supervision.versioned import VersionedContentForm
 
 from .models import Difficulty, KnowledgeArea, Question, QuestionType, RoleScope
 from .services.bank import LETTERS, QuestionContent, question_content_errors
@@ -10,7 +9,7 @@ from .services.bank import LETTERS, QuestionContent, question_content_errors
 FIELD_FOR_ERROR = {"stem": "stem", "options": "option_A", "answer": "answer", "legal_source": "legal_source", "type": "type"}
 
 
-class QuestionForm(WagtailAdminModelForm):
+class QuestionForm(VersionedContentForm):
     """A question's content. Saving an active question makes a new version (see services.bank)."""
 
     type = forms.ChoiceField(label=_("type"), choices=QuestionType.choices)
@@ -36,31 +35,28 @@ class QuestionForm(WagtailAdminModelForm):
         model = Question
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        version = self.instance.current_version if self.instance.pk else None
-        if version is not None and not self.is_bound:
-            content = QuestionContent.of(version)
-            for name in ("type", "stem", "answer", "explanation", "roles", "legal_source", "difficulty"):
-                self.initial[name] = getattr(content, name)
-            self.initial["area"] = content.area.pk
-            self.initial["categories"] = list(content.category_ids)
-            for letter, text in zip(LETTERS, content.options):
-                self.initial[f"option_{letter}"] = text
+    def initial_from(self, version) -> dict:
+        content = QuestionContent.of(version)
+        return {
+            **{name: getattr(content, name) for name in ("type", "stem", "answer", "explanation", "roles", "legal_source", "difficulty")},
+            "area": content.area.pk,
+            "categories": list(content.category_ids),
+            **{f"option_{letter}": text for letter, text in zip(LETTERS, content.options)},
+        }
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
+    def content_from(self, cleaned: dict) -> QuestionContent:
         options = [cleaned.get(f"option_{letter}", "") for letter in LETTERS]
         while options and not options[-1].strip():
             options.pop()
-        self.content = QuestionContent(
+        return QuestionContent(
             type=cleaned["type"], stem=cleaned["stem"], options=options, answer=cleaned["answer"],
             area=cleaned["area"], legal_source=cleaned["legal_source"], roles=cleaned["roles"],
             difficulty=cleaned["difficulty"], explanation=cleaned.get("explanation", ""),
             category_ids=frozenset(c.pk for c in cleaned.get("categories", [])),
         ).normalised()
-        for field_name, message in question_content_errors(self.content):
-            self.add_error(FIELD_FOR_ERROR.get(field_name), message)
-        return cleaned
+
+    def content_errors(self, content: QuestionContent) -> list[tuple[str, str]]:
+        return question_content_errors(content)
+
+    def error_field(self, name: str) -> str | None:
+        return FIELD_FOR_ERROR.get(name)

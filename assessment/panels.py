@@ -1,8 +1,8 @@
 """The dashboard panel of the 抽查考核 side: recent rounds and the pass-rate trend."""
 
 from django.utils.translation import gettext as _
-from wagtail.admin.ui.components import Component
 
+from supervision.panels import DashboardPanel
 from supervision.scoping import scope_queryset
 
 from .charts import pass_rate_chart
@@ -12,18 +12,15 @@ from .selectors import rounds_people_rates
 TREND_ROUNDS = 6
 
 
-class RoundsPanel(Component):
+class RoundsPanel(DashboardPanel):
     name = "rounds"
     order = 20
     template_name = "assessment/panels/rounds.html"
 
-    def __init__(self, request):
-        self.request = request
-
-    def get_context_data(self, parent_context=None):
+    def panel_context(self, *, user) -> dict:
         # Exam rounds only: an inspection round has no pass rate (its dashboard is the inspection app's).
         plans = list(scope_queryset(SamplingPlan.objects.filter(purpose=PlanPurpose.ASSESSMENT).select_related("jurisdiction"),
-                                    user=self.request.user).order_by("-year", "-batch", "-pk")[:10])
+                                    user=user).order_by("-year", "-batch", "-pk")[:10])
         finished = [p for p in plans if p.status in (PlanStatus.DRAWN, PlanStatus.CLOSED)][:TREND_ROUNDS]
         # One query for every round's rate, whatever their number. A round with no submitted
         # attempt has no rate: it is left off, not drawn as 0 %.

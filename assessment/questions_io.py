@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import tablib
-from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.log_actions import log
 
 from supervision.exports import dataset_bytes, neutralise
 from supervision.imports.cells import split_list
-from supervision.imports.result import Column, ImportResult, PlannedChange, RowError, column_positions
+from supervision.imports.result import Column, ImportResult, PlannedChange, RowError, column_positions, import_conclude, import_file_log
 from supervision.imports.table import Table, cell_text, read_table
 from supervision.models import ProductCategory
 from supervision.services.import_jobs import file_label
@@ -115,23 +113,15 @@ def questions_import(*, table: Table, actor, dry_run: bool, filename: str = "", 
         else:
             to_update.append((row, question))
             result.plan(PlannedChange(row.row, str(question.pk), row.content.stem[:40], "update"))
-    if result.errors or dry_run:
-        result.errors.sort(key=lambda e: e.row)
-        return result
-    with transaction.atomic():
+    def write():
         for row in to_create:
             question_create(actor=actor, content=row.content, status=QuestionStatus.ACTIVE)
         for row, question in to_update:
             question_update(actor=actor, question=question, content=row.content)
-        if jurisdiction is not None:
-            # The file as a whole, on the importing bureau (each question's own entry is written above).
-            log(instance=jurisdiction, action="assessment.import_questions", user=actor, data={
-                "file": filename, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-            })
-    result.written = True
-    if progress:
-        progress(len(table.rows), len(table.rows))
-    return result
+        if jurisdiction is not None:  # each question's own entry is written by its service
+            import_file_log(jurisdiction=jurisdiction, action="assessment.import_questions", actor=actor, filename=filename, result=result)
+
+    return import_conclude(result=result, dry_run=dry_run, write=write, progress=progress)
 
 
 def questions_export(*, queryset, file_format: str) -> bytes:

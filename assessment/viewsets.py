@@ -8,9 +8,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from supervision.console import ProtectedDeleteView
+from supervision.console import ConsoleModelViewSet
+from supervision.versioned import VersionedInspectView, VersionedModelViewSet
 
 from .forms import QuestionForm
 from .plan_viewsets import ConflictDeclarationViewSet, SamplingPlanViewSet
@@ -31,11 +31,6 @@ class QuestionFilterSet(WagtailFilterSet):
         fields = ["area", "type", "roles", "status", "source"]
 
 
-class QuestionIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("current_version__area")
-
-
 class QuestionCreateView(generic.CreateView):
     def save_instance(self):
         return question_create(actor=self.request.user, content=self.form.content)
@@ -46,61 +41,42 @@ class QuestionEditView(generic.EditView):
         return question_update(actor=self.request.user, question=Question.objects.get(pk=self.object.pk), content=self.form.content)
 
 
-class QuestionInspectView(generic.InspectView):
+class QuestionInspectView(VersionedInspectView):
     template_name = "assessment/question_inspect.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        question = self.object
-        context.update({
-            "question": question,
-            "version": question.current_version,
-            "versions": question.versions.order_by("-number"),
-            "can_edit": self.permission_policy.user_has_permission(self.request.user, "change"),
-            "statuses": QuestionStatus,
-        })
-        return context
+    object_name = "question"
+    statuses = QuestionStatus
+    retire_confirm = _("Retire this question? It will no longer be drawn for new papers; past attempts keep it.")
 
 
 def _stem(question):
     return question.current_version.stem
 
 
-class QuestionViewSet(ModelViewSet):
+class QuestionViewSet(VersionedModelViewSet):
     """题库: shared by every jurisdiction; attempts keep the version they were given."""
-
-    delete_view_class = ProtectedDeleteView
 
     model = Question
     name = "questions"
     icon = "help"
     menu_label = _("Question bank")
     menu_order = 100
-    index_view_class = QuestionIndexView
+    list_select_related = ("current_version__area",)
     add_view_class = QuestionCreateView
     edit_view_class = QuestionEditView
     inspect_view_class = QuestionInspectView
-    inspect_view_enabled = True
-    copy_view_enabled = False
+    form_class = QuestionForm
     filterset_class = QuestionFilterSet
     search_fields = ["current_version__stem", "current_version__legal_source"]
-    search_backend_name = None
-    list_per_page = 50
     ordering = ["pk"]
 
     @property
-    def list_display(self):
+    def content_columns(self):
         return [
             TitleColumn("stem", label=_("stem"), accessor=_stem, get_url=lambda q: reverse("questions:inspect", args=[q.pk])),
             Column("type", label=_("type"), accessor="current_version.get_type_display"),
             Column("area", label=_("knowledge area"), accessor="current_version.area.name"),
             Column("roles", label=_("applies to"), accessor="current_version.get_roles_display"),
-            Column("status", label=_("status"), accessor="get_status_display", sort_key="status"),
-            Column("version", label=_("version"), accessor="current_version.number"),
         ]
-
-    def get_form_class(self, for_update=False):
-        return QuestionForm
 
     def get_urlpatterns(self):
         return [
@@ -136,10 +112,8 @@ class BlueprintEditView(BlueprintCheckMixin, generic.EditView):
     pass
 
 
-class BlueprintViewSet(ModelViewSet):
+class BlueprintViewSet(ConsoleModelViewSet):
     """组卷规则: how each role's paper is drawn. Shared by every jurisdiction."""
-
-    delete_view_class = ProtectedDeleteView
 
     model = Blueprint
     name = "blueprints"

@@ -8,25 +8,10 @@ database per cell with ORDER BY RANDOM(). Uses its own throw-away database.
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def setup_django(db_path: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from _common import throwaway_django
 
 
 def make_bank(n: int) -> None:
@@ -74,8 +59,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=5000)
     parser.add_argument("--papers", type=int, default=3000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        setup_django(os.path.join(tmp, "bench.sqlite3"))
+    with throwaway_django():
         from assessment.models import Blueprint
         from assessment.services.papers import PaperAssembler
 

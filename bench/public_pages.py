@@ -6,26 +6,11 @@ client, no network), on its own throw-away SQLite database.
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def setup(db_path: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ["DEBUG"] = "0"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from _common import throwaway_django
 
 
 def make_round(units: int):
@@ -73,8 +58,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        setup(os.path.join(tmp, "bench.sqlite3"))
+    with throwaway_django(DEBUG="0"):
         from django.test import Client
 
         page = make_round(args.units)

@@ -3,22 +3,20 @@ publication deadline (《企业信息公示暂行条例》第七条: 20 working 
 county's rounds. In cms because it reads both the inspections and their public pages."""
 
 from django.utils import timezone
-from wagtail.admin.ui.components import Component
+
+from supervision.panels import DashboardPanel
 
 from .selectors import inspection_publication_rows
 
 
-class InspectionPublicationPanel(Component):
+class InspectionPublicationPanel(DashboardPanel):
     name = "inspection_publication"
     order = 25
     template_name = "cms/panels/inspection_publication.html"
 
-    def __init__(self, request):
-        self.request = request
-
-    def get_context_data(self, parent_context=None):
+    def panel_context(self, *, user) -> dict:
         today = timezone.localdate()
-        rows = inspection_publication_rows(user=self.request.user, today=today)
+        rows = inspection_publication_rows(user=user, today=today)
         return {
             "rows": rows, "today": today,
             "totals": {

@@ -1,21 +1,12 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from supervision.apps import ReportingAppConfig
 
-class InspectionConfig(AppConfig):
+
+class InspectionConfig(ReportingAppConfig):
     name = "inspection"
+    default = True
     verbose_name = _("On-site inspection")
-
-    def ready(self):
-        # Imported here, not at the top: models cannot be imported before the app registry is ready.
-        from supervision.authorization import register_rules
-        from supervision.history import register_history_provider
-        from supervision.services.credit import register_credit_source
-
-        from .authorization import RULES
-        from .services.credit import inspection_credit_sources
-        from .selectors import unit_inspection_history
-
-        register_rules(RULES)
-        register_history_provider(unit_inspection_history)
-        register_credit_source("inspection", inspection_credit_sources)
+    rules = "inspection.authorization.RULES"
+    history_provider = "inspection.selectors.unit_inspection_history"
+    credit_sources = "inspection.services.credit.inspection_credit_sources"

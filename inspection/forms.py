@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
+
+from supervision.versioned import VersionedContentForm
 
 from .articles import ARTICLE_CHOICES
 from .models import FindingConsequence, InspectionItem
 from .services.items import FIELDS, ItemContent, item_content_errors
 
 
-class InspectionItemForm(WagtailAdminModelForm):
+class InspectionItemForm(VersionedContentForm):
     """An item's content. Saving makes a new version (see inspection.services)."""
 
     code = forms.CharField(label=_("code"), max_length=32, help_text=_("e.g. QS-18; cannot be changed later."))
@@ -24,23 +25,22 @@ class InspectionItemForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        version = self.instance.current_version if self.instance.pk else None
-        if version is not None:
+        if self.version is not None:
             self.fields["code"].disabled = True
             self.fields["code"].required = False
             self.initial["code"] = self.instance.code
-            if not self.is_bound:
-                for name in FIELDS:
-                    self.initial[name] = getattr(version, name)
+
+    def initial_from(self, version) -> dict:
+        return {name: getattr(version, name) for name in FIELDS}
 
     def clean(self):
-        cleaned = super().clean()
         if not self.instance.pk:
             # The model's own validation (unique code) runs on the instance after clean().
-            self.instance.code = (cleaned.get("code") or "").strip()
-        if self.errors:
-            return cleaned
-        self.content = ItemContent(**{name: cleaned.get(name) or "" for name in FIELDS}).normalised()
-        for field_name, message in item_content_errors(self.content):
-            self.add_error(field_name if field_name in self.fields else None, message)
-        return cleaned
+            self.instance.code = (self.cleaned_data.get("code") or "").strip()
+        return super().clean()
+
+    def content_from(self, cleaned: dict) -> ItemContent:
+        return ItemContent(**{name: cleaned.get(name) or "" for name in FIELDS}).normalised()
+
+    def content_errors(self, content: ItemContent) -> list[tuple[str, str]]:
+        return item_content_errors(content)

@@ -8,9 +8,8 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from supervision.console import ProtectedDeleteView
+from supervision.versioned import VersionedInspectView, VersionedModelViewSet
 
 from .views import items as views
 from .articles import ARTICLE_CHOICES
@@ -53,58 +52,41 @@ class InspectionItemEditView(_ThroughService, generic.EditView):
         return item_update(actor=self.request.user, item=InspectionItem.objects.get(pk=self.object.pk), content=self.form.content)
 
 
-class InspectionItemIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("current_version")
-
-
-class InspectionItemInspectView(generic.InspectView):
+class InspectionItemInspectView(VersionedInspectView):
     template_name = "inspection/item_inspect.html"
+    object_name = "item"
+    statuses = ItemStatus
+    retire_confirm = _("Retire this item? New inspections will no longer be given it; finished inspections keep it.")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update({
-            "item": self.object, "version": self.object.current_version, "versions": item_versions(self.object),
-            "can_edit": self.permission_policy.user_has_permission(self.request.user, "change"), "statuses": ItemStatus,
-        })
-        return context
+    def get_versions(self):
+        return item_versions(self.object)
 
 
-class InspectionItemViewSet(ModelViewSet):
+class InspectionItemViewSet(VersionedModelViewSet):
     """抽查事项清单: national, like the question bank; inspections keep the version they used."""
 
-    delete_view_class = ProtectedDeleteView
     model = InspectionItem
     name = "inspection_items"
     icon = "list-ul"
     menu_label = _("Inspection items")
     menu_order = 100
-    index_view_class = InspectionItemIndexView
     add_view_class = InspectionItemCreateView
     edit_view_class = InspectionItemEditView
     inspect_view_class = InspectionItemInspectView
-    inspect_view_enabled = True
-    copy_view_enabled = False
+    form_class = InspectionItemForm
     filterset_class = InspectionItemFilterSet
     search_fields = ["code", "current_version__title", "current_version__content"]
-    search_backend_name = None
-    list_per_page = 50
     ordering = ["sort_order", "code"]
 
     @property
-    def list_display(self):
+    def content_columns(self):
         return [
             Column("code", label=_("code"), sort_key="code"),
             TitleColumn("title", label=_("title"), accessor="current_version.title",
                         get_url=lambda item: reverse("inspection_items:inspect", args=[item.pk])),
             Column("article", label=_("legal basis"), accessor="current_version.legal_basis"),
             Column("consequence", label=_("consequence of a finding"), accessor="current_version.get_consequence_display"),
-            Column("status", label=_("status"), accessor="get_status_display", sort_key="status"),
-            Column("version", label=_("version"), accessor="current_version.number"),
         ]
-
-    def get_form_class(self, for_update=False):
-        return InspectionItemForm
 
     def get_urlpatterns(self):
         return [

@@ -3,7 +3,10 @@
 Every console viewset of every app derives from `ScopedModelViewSet`, so the index lists only the
 user's subtree and every object view (edit, delete, history, usage, inspect, copy) answers 404 for an
 object outside it, whatever the view. Overseers hold only view permissions (see `roles`), so
-Wagtail's permission policy already hides add/edit/delete from them."""
+Wagtail's permission policy already hides add/edit/delete from them. Reference data shared by every
+jurisdiction (the question bank, the inspection item list) derives from `ConsoleModelViewSet`, the
+settings both share: substring search, refused deletes as messages, the list's related rows in one
+query, the form classes by name."""
 
 from __future__ import annotations
 
@@ -50,7 +53,18 @@ class ScopedEditMixin(ScopedObjectMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class ScopedIndexView(generic.IndexView):
+class ConsoleIndexView(generic.IndexView):
+    """A console list that fetches the related rows its columns show in the same query (no query
+    per row): the viewset's `list_select_related`."""
+
+    list_select_related: tuple[str, ...] = ()
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        return queryset.select_related(*self.list_select_related) if self.list_select_related else queryset
+
+
+class ScopedIndexView(ConsoleIndexView):
     def get_base_queryset(self):
         return scope_queryset(super().get_base_queryset(), user=self.request.user)
 
@@ -110,7 +124,35 @@ class ScopedUsageView(ScopedObjectMixin, usage.UsageView):
     permission_required = "view"
 
 
-class ScopedModelViewSet(ModelViewSet):
+class ConsoleModelViewSet(ModelViewSet):
+    """What every console viewset of ours shares, scoped or not.
+
+    - `list_select_related`: the relations the list's columns read, joined into the list's query;
+    - `form_class`, and `add_form_class` where adding asks for more than editing (a new person's
+      ID number, a new staff member's password): the forms by name instead of a `get_form_class`
+      in every viewset; neither set, Wagtail builds the form from `form_fields` or `panels`;
+    - a delete refused because others still refer to the object is a message, never a 500."""
+
+    index_view_class = ConsoleIndexView
+    delete_view_class = ProtectedDeleteView
+    list_select_related: tuple[str, ...] = ()
+    form_class = None
+    add_form_class = None
+    copy_view_enabled = False
+    # Chinese names need substring search, not Wagtail's word index (DESIGN.md §7).
+    search_backend_name = None
+
+    def get_index_view_kwargs(self, **kwargs):
+        if self.list_select_related:
+            kwargs.setdefault("list_select_related", self.list_select_related)
+        return super().get_index_view_kwargs(**kwargs)
+
+    def get_form_class(self, for_update=False):
+        form_class = self.form_class if for_update else (self.add_form_class or self.form_class)
+        return form_class or super().get_form_class(for_update)
+
+
+class ScopedModelViewSet(ConsoleModelViewSet):
     index_view_class = ScopedIndexView
     add_view_class = ScopedCreateView
     edit_view_class = ScopedEditView
@@ -119,6 +161,3 @@ class ScopedModelViewSet(ModelViewSet):
     inspect_view_class = ScopedInspectView
     history_view_class = ScopedHistoryView
     usage_view_class = ScopedUsageView
-    copy_view_enabled = False
-    # Chinese names need substring search, not Wagtail's word index (DESIGN.md §7).
-    search_backend_name = None

@@ -11,10 +11,9 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets import HeaderButton
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import console
-from .filters import counties_in_scope
+from .filters import county_filter
 from .forms import BureauLegalSettingsForm
 from .history import order_history
 from .models import BureauLegalSettings, DecisionKind, HolidaySchedule, NoPenaltyGround, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
@@ -28,7 +27,7 @@ DUE_CHOICES = [("week", _("Due within 7 days")), ("overdue", _("Overdue"))]
 
 class OrderFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=OrderStatus.choices)
-    county = django_filters.ModelChoiceFilter(label=_("county"), queryset=counties_in_scope, field_name="unit__county")
+    county = county_filter("unit__county")
     due = django_filters.ChoiceFilter(label=_("deadline"), choices=DUE_CHOICES, method="filter_due")
 
     class Meta:
@@ -43,9 +42,6 @@ class OrderFilterSet(WagtailFilterSet):
 
 
 class OrderIndexView(console.ScopedIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("unit", "unit__county")
-
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
@@ -84,6 +80,7 @@ class RectificationOrderViewSet(console.ScopedModelViewSet):
     menu_label = _("Rectification orders")
     menu_order = 100
     index_view_class = OrderIndexView
+    list_select_related = ("unit", "unit__county")
     inspect_view_class = OrderInspectView
     inspect_view_enabled = True
     filterset_class = OrderFilterSet
@@ -155,12 +152,10 @@ class BureauLegalSettingsViewSet(console.ScopedModelViewSet):
     menu_label = _("Bureau's legal particulars")
     menu_order = 120
     list_display = ["bureau_name", Column("jurisdiction", label=_("Jurisdiction"), accessor="jurisdiction.name"), "review_authority", "court"]
-
-    def get_form_class(self, for_update=False):
-        return BureauLegalSettingsForm
+    form_class = BureauLegalSettingsForm
 
 
-class HolidayScheduleViewSet(ModelViewSet):
+class HolidayScheduleViewSet(console.ConsoleModelViewSet):
     """The State Council's holiday schedule of a year (行政处罚法 Art. 85), national, kept by the
     platform administrator: no role is granted its permissions, so only superusers see it."""
 
@@ -171,8 +166,6 @@ class HolidayScheduleViewSet(ModelViewSet):
     menu_order = 130
     form_fields = ["year", "source", "holidays", "workdays"]
     list_display = ["year", "source"]
-    copy_view_enabled = False
-    search_backend_name = None
 
 
 class EnforcementViewSetGroup(ViewSetGroup):

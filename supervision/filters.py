@@ -17,8 +17,14 @@ def counties_in_scope(request):
     return scope_queryset(Jurisdiction.objects.filter(level=JurisdictionLevel.COUNTY), user=request.user)
 
 
+def county_filter(field_name: str = "county") -> django_filters.ModelChoiceFilter:
+    """The county filter of a console list, its choices the counties in the user's jurisdiction;
+    `field_name` is the path to the county (a person's or an order's: `unit__county`)."""
+    return django_filters.ModelChoiceFilter(label=_("county"), queryset=counties_in_scope, field_name=field_name)
+
+
 class UnitFilterSet(WagtailFilterSet):
-    county = django_filters.ModelChoiceFilter(label=_("county"), queryset=counties_in_scope)
+    county = county_filter()
     size_class = django_filters.ChoiceFilter(label=_("size class"), choices=SizeClass.choices)
     director_required = django_filters.ChoiceFilter(label=_("director required"), choices=YES_NO, method="filter_yes_no")
     finding = django_filters.ChoiceFilter(
@@ -40,7 +46,7 @@ class UnitFilterSet(WagtailFilterSet):
 
 class PersonFilterSet(WagtailFilterSet):
     role = django_filters.ChoiceFilter(label=_("post"), choices=PersonRole.choices)
-    county = django_filters.ModelChoiceFilter(label=_("county"), queryset=counties_in_scope, field_name="unit__county")
+    county = county_filter("unit__county")
     in_post = django_filters.ChoiceFilter(label=_("in post"), choices=YES_NO, method="filter_in_post")
 
     class Meta:

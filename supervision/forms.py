@@ -50,6 +50,15 @@ class StaffCreateForm(StaffProfileForm):
         return password
 
 
+def cell_value(value, parser):
+    """A typed value read by the import's own cell parser, so the console and a file follow one
+    rule; the parser's refusal is the field's error."""
+    try:
+        return parser(value)
+    except CellError as error:
+        raise forms.ValidationError(str(error))
+
+
 class UnitForm(WagtailAdminModelForm):
     """A unit edited by hand. Size class and the director rule are derived on save, never typed."""
 
@@ -70,16 +79,10 @@ class UnitForm(WagtailAdminModelForm):
             self.fields["uscc"].disabled = True  # the key of the register; a new code is a new unit
 
     def clean_uscc(self):
-        try:
-            return parse_uscc(self.cleaned_data["uscc"])
-        except CellError as error:
-            raise forms.ValidationError(str(error))
+        return cell_value(self.cleaned_data["uscc"], parse_uscc)
 
     def clean_phone(self):
-        try:
-            return parse_phone(self.cleaned_data["phone"])
-        except CellError as error:
-            raise forms.ValidationError(str(error))
+        return cell_value(self.cleaned_data["phone"], parse_phone)
 
 
 def open_post_refusal(post: Person) -> str:
@@ -100,10 +103,7 @@ class PersonForm(WagtailAdminModelForm):
         fields = ["name", "role", "phone", "appointed_on", "left_on"]
 
     def clean_phone(self):
-        try:
-            return parse_mobile(self.cleaned_data["phone"])
-        except CellError as error:
-            raise forms.ValidationError(str(error))
+        return cell_value(self.cleaned_data["phone"], parse_mobile)
 
     def clean(self):
         cleaned = super().clean()
@@ -145,10 +145,7 @@ class PersonCreateForm(PersonForm):
         unit.label_from_instance = lambda u: f"{u.name}（{u.uscc}）"  # names repeat; the code does not
 
     def clean_id_number(self):
-        try:
-            return parse_resident_id(self.cleaned_data["id_number"])
-        except CellError as error:
-            raise forms.ValidationError(str(error))
+        return cell_value(self.cleaned_data["id_number"], parse_resident_id)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,5 @@
-"""The console dashboard's first panel: who you are, where, and what is in your jurisdiction."""
+"""The console dashboard's panels: the base every app's panel derives from, the first panel (who
+you are, where, and what is in your jurisdiction) and the enforcement panel."""
 
 from datetime import timedelta
 
@@ -14,16 +15,31 @@ from .scoping import scope_queryset, staff_profile_of
 from .selectors import filter_by_finding, units_with_findings
 
 
-class JurisdictionSummaryPanel(Component):
-    name = "jurisdiction_summary"
-    order = 10
-    template_name = "supervision/panels/jurisdiction_summary.html"
+class DashboardPanel(Component):
+    """A panel of the console's dashboard (Wagtail's `construct_homepage_panels` hook), made for
+    one request: its `template_name` is rendered with what `panel_context` reads for the signed-in
+    user, in that user's jurisdiction. `name` and `order` place it among the others."""
+
+    name: str
+    order: int
+    template_name: str
 
     def __init__(self, request):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        user = self.request.user
+        return self.panel_context(user=self.request.user)
+
+    def panel_context(self, *, user) -> dict:
+        raise NotImplementedError
+
+
+class JurisdictionSummaryPanel(DashboardPanel):
+    name = "jurisdiction_summary"
+    order = 10
+    template_name = "supervision/panels/jurisdiction_summary.html"
+
+    def panel_context(self, *, user) -> dict:
         profile = staff_profile_of(user)
         jurisdictions = scope_queryset(Jurisdiction.objects.all(), user=user)
         units = units_with_findings(scope_queryset(ProductionUnit.objects.all(), user=user))
@@ -40,20 +56,17 @@ class JurisdictionSummaryPanel(Component):
         return {"profile": profile, "counts": counts, "is_superuser": user.is_superuser}
 
 
-class EnforcementPanel(Component):
+class EnforcementPanel(DashboardPanel):
     """What is due this week and what is overdue, per county; an overseer sees the counties below."""
 
     name = "enforcement"
     order = 30
     template_name = "supervision/panels/enforcement.html"
 
-    def __init__(self, request):
-        self.request = request
-
-    def get_context_data(self, parent_context=None):
+    def panel_context(self, *, user) -> dict:
         today = timezone.localdate()
         rows = (
-            scope_queryset(RectificationOrder.objects.all(), user=self.request.user)
+            scope_queryset(RectificationOrder.objects.all(), user=user)
             .values("unit__county__name", "unit__county_id")
             .annotate(
                 due=Count("pk", filter=Q(status__in=UNDER_DEADLINE, deadline__gte=today, deadline__lte=today + timedelta(days=7))),

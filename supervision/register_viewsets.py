@@ -21,7 +21,7 @@ from .views import register as register_views
 
 class UnitIndexView(console.ScopedIndexView):
     def get_base_queryset(self):
-        return units_with_findings(super().get_base_queryset().select_related("county"))
+        return units_with_findings(super().get_base_queryset())
 
 
 class UnitInspectView(console.ScopedInspectView):
@@ -87,11 +87,12 @@ class ProductionUnitViewSet(console.ScopedModelViewSet):
     menu_label = _("Production units")
     menu_order = 100
     index_view_class = UnitIndexView
+    list_select_related = ("county",)
     inspect_view_class = UnitInspectView
     add_view_class = UnitCreateView
     edit_view_class = UnitEditView
     inspect_view_enabled = True
-    form_fields = None
+    form_class = UnitForm
     filterset_class = UnitFilterSet
     search_fields = ["name", "uscc"]
     list_per_page = 50
@@ -108,19 +109,11 @@ class ProductionUnitViewSet(console.ScopedModelViewSet):
             Column("findings", label=_("compliance findings"), accessor=_findings_cell),
         ]
 
-    def get_form_class(self, for_update=False):
-        return UnitForm
-
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
             path("export/<str:file_format>/", register_views.units_export_view, name="export"),
         ]
-
-
-class PersonIndexView(console.ScopedIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("unit", "unit__county")
 
 
 class PersonCreateView(console.ScopedCreateView):
@@ -143,7 +136,7 @@ class PersonViewSet(console.ScopedModelViewSet):
     icon = "user"
     menu_label = _("Quality staff")
     menu_order = 110
-    index_view_class = PersonIndexView
+    list_select_related = ("unit", "unit__county")
     add_view_class = PersonCreateView
     edit_view_class = PersonEditView
     filterset_class = PersonFilterSet
@@ -152,6 +145,8 @@ class PersonViewSet(console.ScopedModelViewSet):
     ordering = ["unit__name", "role"]
     inspect_view_enabled = True
     inspect_view_fields = ["name", "role", "unit", "id_number_masked", "appointed_on", "left_on"]
+    form_class = PersonForm
+    add_form_class = PersonCreateForm
 
     @property
     def list_display(self):
@@ -164,9 +159,6 @@ class PersonViewSet(console.ScopedModelViewSet):
             Column("appointed_on", label=_("appointed on")),
             Column("left_on", label=_("left on")),
         ]
-
-    def get_form_class(self, for_update=False):
-        return PersonForm if for_update else PersonCreateForm
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(), path("reveal/<int:pk>/", register_views.person_reveal_view, name="reveal")]

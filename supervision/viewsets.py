@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import console
 from .authorization import may
@@ -31,39 +30,22 @@ class JurisdictionViewSet(console.ScopedModelViewSet):
 
 
 
-class StaffIndexView(console.ScopedIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("user", "jurisdiction")
+def _profile_fields(form) -> dict:
+    """What both staff forms set on the profile (bureau, role, certificate, examiner), by name."""
+    return {name: form.cleaned_data[name] for name in StaffProfileForm.Meta.fields}
 
 
 class StaffCreateView(console.ScopedCreateView):
     def save_instance(self):
         data = self.form.cleaned_data
-        return staff_create(
-            actor=self.request.user,
-            username=data["username"],
-            password=data["password"],
-            full_name=data["full_name"],
-            jurisdiction=data["jurisdiction"],
-            role=data["role"],
-            enforcement_cert_no=data["enforcement_cert_no"],
-            can_examine=data["can_examine"],
-            enforcement_cert_valid_until=data["enforcement_cert_valid_until"],
-        )
+        return staff_create(actor=self.request.user, username=data["username"], password=data["password"],
+                            full_name=data["full_name"], **_profile_fields(self.form))
 
 
 class StaffEditView(console.ScopedEditView):
     def save_instance(self):
-        data = self.form.cleaned_data
-        return staff_update(
-            actor=self.request.user,
-            profile=StaffProfile.objects.get(pk=self.object.pk),
-            role=data["role"],
-            jurisdiction=data["jurisdiction"],
-            enforcement_cert_no=data["enforcement_cert_no"],
-            can_examine=data["can_examine"],
-            enforcement_cert_valid_until=data["enforcement_cert_valid_until"],
-        )
+        return staff_update(actor=self.request.user, profile=StaffProfile.objects.get(pk=self.object.pk),
+                            **_profile_fields(self.form))
 
 
 class StaffInspectView(console.ScopedInspectView):
@@ -85,7 +67,7 @@ class StaffProfileViewSet(console.ScopedModelViewSet):
     name = "staff"
     icon = "group"
     menu_label = _("Staff")
-    index_view_class = StaffIndexView
+    list_select_related = ("user", "jurisdiction")
     add_view_class = StaffCreateView
     edit_view_class = StaffEditView
     inspect_view_class = StaffInspectView
@@ -102,16 +84,13 @@ class StaffProfileViewSet(console.ScopedModelViewSet):
     search_fields = ["user__username", "user__first_name", "user__last_name", "enforcement_cert_no"]
     inspect_view_enabled = True
     inspect_view_fields = ["user", "jurisdiction", "role", "enforcement_cert_no", "enforcement_cert_valid_until", "can_examine"]
-
-    def get_form_class(self, for_update=False):
-        return StaffProfileForm if for_update else StaffCreateForm
-
+    form_class = StaffProfileForm
+    add_form_class = StaffCreateForm
 
 
-class ProductCategoryViewSet(ModelViewSet):
+
+class ProductCategoryViewSet(console.ConsoleModelViewSet):
     """产品类别: reference data shared by every jurisdiction (not scoped); bureau admins maintain it."""
-
-    delete_view_class = console.ProtectedDeleteView
 
     model = ProductCategory
     name = "categories"
@@ -121,9 +100,7 @@ class ProductCategoryViewSet(ModelViewSet):
     list_display = ["name", Column("catalogue", label=_("catalogue"), accessor="get_catalogue_display")]
     list_filter = ["catalogue"]
     search_fields = ["name"]
-    search_backend_name = None
     form_fields = ["name", "catalogue"]
-    copy_view_enabled = False
 
 
 class RegisterViewSetGroup(ViewSetGroup):

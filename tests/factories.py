@@ -65,6 +65,32 @@ def import_units(rows, jurisdiction, *, dry_run=False, actor=None, fmt="csv", en
                                 filename=f"units.{fmt}", jurisdiction=jurisdiction, actor=actor, dry_run=dry_run)
 
 
+def unit_of(county: Jurisdiction, *, seed: int, count: int = 2):
+    """The first of `count` generated units imported into `county` through the real import."""
+    from supervision.fake_register import unit_rows
+    from supervision.models import ProductionUnit
+
+    assert import_units(unit_rows(count, [county.code], seed=seed), county).ok
+    return ProductionUnit.objects.filter(county=county).first()
+
+
+def register_order(*, actor, unit, reason: str):
+    """An order to correct a finding of the register (Order 75 Art. 5, 17), issued through the service."""
+    from supervision.models import OrderSource
+    from supervision.services.enforcement import ART_5_17, order_issue
+
+    return order_issue(actor=actor, unit=unit, reason=reason, legal_basis=ART_5_17, source_kind=OrderSource.REGISTER)
+
+
+def evidence_submit_pdf(*, actor, order):
+    """The unit's evidence of rectification, a training record, submitted through the service."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from supervision.services.enforcement import evidence_submit
+
+    return evidence_submit(actor=actor, order=order, file=SimpleUploadedFile("培训记录.pdf", b"%PDF-1.4"), description="培训记录")
+
+
 def import_people(rows, jurisdiction, *, dry_run=False, actor=None, fmt="csv", complete_staff=False):
     from supervision.services.register import register_import_file
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from supervision.authorization import authorize
+from supervision.versioned import content_errors_raise
 
 from ..models import KnowledgeArea, Question, QuestionStatus, QuestionType, QuestionVersion
 
@@ -94,9 +95,7 @@ def question_content_errors(content: QuestionContent) -> list[tuple[str, str]]:
 
 
 def _check(content: QuestionContent) -> QuestionContent:
-    errors = question_content_errors(content)
-    if errors:
-        raise ValidationError({name: [message for n, message in errors if n == name] for name, _m in errors})
+    content_errors_raise(question_content_errors(content))
     return content.normalised()
 
 

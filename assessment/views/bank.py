@@ -1,7 +1,7 @@
 from datetime import date
+from functools import partial
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from supervision.authorization import requires
 from supervision.imports.table import ImportFileError
 from supervision.models import ImportKind, ImportStatus
 from supervision.services.import_jobs import import_job_create
+from supervision.versioned import versioned_status_change
 from supervision.views.register import file_response
 
 from ..models import Question, QuestionStatus, QuestionType
@@ -21,22 +22,11 @@ from ..services.bank import question_set_status
 @requires("bank.change", hidden=True)
 def question_status_view(request, pk: int, status: str):
     question = get_object_or_404(Question, pk=pk)
-    if status not in QuestionStatus.values:
-        raise Http404
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        question_set_status(actor=request.user, question=question, status=status)
-    except PermissionDenied:
-        raise Http404
-    except ValidationError as error:
-        if status == QuestionStatus.ACTIVE:
-            messages.error(request, _("This question cannot be activated: %(errors)s") % {"errors": "；".join(error.messages)})
-        else:
-            messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, _("Status changed to %(status)s.") % {"status": QuestionStatus(status).label})
-    return redirect("questions:inspect", question.pk)
+    return versioned_status_change(
+        request, record=question, status=status, statuses=QuestionStatus,
+        set_status=partial(question_set_status, question=question),
+        activation_refusal=_("This question cannot be activated: %(errors)s"),
+    )
 
 
 @requires("assessment.read")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from supervision.authorization import authorize
+from supervision.versioned import content_errors_raise
 
 from ..articles import ARTICLES
 from ..models import FindingConsequence, InspectionItem, InspectionItemVersion, ItemStatus
@@ -63,9 +64,7 @@ def item_content_errors(content: ItemContent) -> list[tuple[str, str]]:
 
 
 def _check(content: ItemContent) -> ItemContent:
-    errors = item_content_errors(content)
-    if errors:
-        raise ValidationError({name: [m for n, m in errors if n == name] for name, _m in errors})
+    content_errors_raise(item_content_errors(content))
     return content.normalised()
 
 

@@ -86,6 +86,22 @@ def _plain(value):
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
+def _entry_record(model, *, actor, key: dict, values: dict, recorded_at: datetime) -> tuple[object, dict | None]:
+    """The inspection's one entry of `model` under `key` (a record's sighting, a hazard), created or
+    updated with `values` as the phone recorded them at `recorded_at`. Returns (entry, data): data
+    for the log entry (whether it was created, and what changed), or None when the stored entry was
+    recorded later, so this late delivery changes nothing."""
+    entry = model.objects.select_for_update().filter(**key).first()
+    if entry is not None and _is_late(entry.recorded_at, recorded_at):
+        return entry, None
+    created = entry is None
+    entry = entry or model(**key)
+    changes = _changes(entry, values)
+    entry.recorded_by, entry.recorded_at = actor, recorded_at
+    entry.save()
+    return entry, {"created": created, **changes}
+
+
 @transaction.atomic
 def check_record(*, actor, check: ItemCheck, result: str, note: str = "", recorded_at: datetime | None = None) -> tuple[ItemCheck, bool]:
     """One item's result (符合 / 不符合 / 不适用) and note. Returns (check, applied): an entry the phone
@@ -128,16 +144,14 @@ def sighting_record(*, actor, inspection: Inspection, kind: str, seen: bool, per
     if errors:
         raise ValidationError(errors)
     recorded_at = _phone_time(recorded_at)
-    sighting = RecordSighting.objects.select_for_update().filter(inspection=inspection, kind=kind).first()
-    if sighting is not None and _is_late(sighting.recorded_at, recorded_at):
+    sighting, data = _entry_record(
+        RecordSighting, actor=actor, key={"inspection": inspection, "kind": kind}, recorded_at=recorded_at,
+        values={"seen": bool(seen), "period_start": period_start, "period_end": period_end, "note": note.strip()},
+    )
+    if data is None:
         return sighting, False
-    created = sighting is None
-    sighting = sighting or RecordSighting(inspection=inspection, kind=kind)
-    changes = _changes(sighting, {"seen": bool(seen), "period_start": period_start, "period_end": period_end, "note": note.strip()})
-    sighting.recorded_by, sighting.recorded_at = actor, recorded_at
-    sighting.save()
     log(instance=inspection, action="inspection.sighting", user=actor, data={
-        "record": kind, "created": created, **changes, **_started(inspection), "recorded_at": recorded_at.isoformat(),
+        "record": kind, **data, **_started(inspection), "recorded_at": recorded_at.isoformat(),
     })
     return sighting, True
 
@@ -158,17 +172,15 @@ def hazard_record(*, actor, inspection: Inspection, client_id, description: str,
     if record_kind and record_kind not in RecordKind.values:
         raise ValidationError(_("Unknown kind of record."))
     recorded_at = _phone_time(recorded_at)
-    hazard = Hazard.objects.select_for_update().filter(inspection=inspection, client_id=client_id).first()
-    if hazard is not None and _is_late(hazard.recorded_at, recorded_at):
+    hazard, data = _entry_record(
+        Hazard, actor=actor, key={"inspection": inspection, "client_id": client_id}, recorded_at=recorded_at,
+        values={"description": description.strip(), "record_kind": record_kind, "corrected": bool(corrected),
+                "correction_note": correction_note.strip()},
+    )
+    if data is None:
         return hazard, False
-    created = hazard is None
-    hazard = hazard or Hazard(inspection=inspection, client_id=client_id)
-    changes = _changes(hazard, {"description": description.strip(), "record_kind": record_kind, "corrected": bool(corrected),
-                                "correction_note": correction_note.strip()})
-    hazard.recorded_by, hazard.recorded_at = actor, recorded_at
-    hazard.save()
     log(instance=inspection, action="inspection.hazard", user=actor, data={
-        "hazard": str(client_id), "created": created, **changes, **_started(inspection), "recorded_at": recorded_at.isoformat(),
+        "hazard": str(client_id), **data, **_started(inspection), "recorded_at": recorded_at.isoformat(),
     })
     return hazard, True
 

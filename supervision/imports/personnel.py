@@ -9,19 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.log_actions import log
 
 from ..models import Jurisdiction, Person, PersonRole, ProductionUnit
 from ..personal_data import id_number_encrypt, id_number_hash, id_number_mask
 from .cells import CellError, parse_date, parse_mobile, parse_required_text, parse_resident_id
 from .changes import LEFT_ACTION, bulk_log_changes, bulk_log_entries, field_changes, plain
-from .result import Column, ImportResult, PlannedChange, RowError, column_positions
+from .result import Column, ImportResult, PlannedChange, Progress, RowError, column_positions, import_conclude, import_file_log
 from .table import Table, cell_code, cell_text
 from .bulk import filter_in, gc_paused, update_rows
-from .units import Progress, diffs_for_preview
+from .units import diffs_for_preview
 
 PERSON_COLUMNS = [
     Column("uscc", "统一社会信用代码"),
@@ -119,12 +118,7 @@ def personnel_import(
     to_create, to_update, matched = _plan(rows, posts, result, today)
     leavers = _complete_staff_leavers(rows, posts, matched, result, today) if complete_staff else []
 
-    if result.errors:
-        result.errors.sort(key=lambda e: e.row)
-        return result
-    if dry_run:
-        return result
-    with transaction.atomic():
+    def write():
         _write(to_create, to_update, leavers, today)
         bulk_log_changes(model=Person, job_id=job_id, actor=actor, items=[
             (r.person_id, f"{r.name}（{r.uscc}）", r.changes) for r in to_update
@@ -135,12 +129,10 @@ def personnel_import(
             *((p.values["id"], f"{p.values['name']}（{p.uscc}）",
                _left_data(job_id, p.values["role"], p.values["appointed_on"], today, True)) for p in leavers),
         ])
-        log(instance=jurisdiction, action="supervision.import_personnel", user=actor, data={
-            "file": filename, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-            "left": result.left, "complete_staff": complete_staff,
-        })
-    result.written = True
-    return result
+        import_file_log(jurisdiction=jurisdiction, action="supervision.import_personnel", actor=actor, filename=filename,
+                        result=result, left=result.left, complete_staff=complete_staff)
+
+    return import_conclude(result=result, dry_run=dry_run, write=write, progress=progress)
 
 
 def _load_posts(unit_ids: list[int]) -> _Posts:

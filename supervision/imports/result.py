@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from .table import ImportFileError, Table, normalise_header
 
 # The preview lists at most this many planned changes; counts are always complete.
 PREVIEW_CHANGES = 500
+
+# Told (rows done, rows in all) as an import goes, for the job's progress bar.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -116,3 +122,28 @@ def column_positions(table: Table, columns: list[Column]) -> dict[str, int]:
             % {"columns": "、".join(missing)}
         )
     return positions
+
+
+def import_conclude(*, result: ImportResult, dry_run: bool, write: Callable[[], None],
+                    progress: Progress | None = None) -> ImportResult:
+    """How every import ends, once its rows are checked and planned (DESIGN.md §5: nothing
+    half-done). A file with any row error, or a dry run, writes nothing and returns the preview,
+    its errors in row order; otherwise `write` runs, all of it in one transaction, and the result
+    says it was written."""
+    if result.errors or dry_run:
+        result.errors.sort(key=lambda e: e.row)
+        return result
+    with transaction.atomic():
+        write()
+    result.written = True
+    if progress:
+        progress(result.total_rows, result.total_rows)
+    return result
+
+
+def import_file_log(*, jurisdiction, action: str, actor, filename: str, result: ImportResult, **extra) -> None:
+    """The file as a whole, logged on the importing bureau with its counts (each row's own entries
+    are written apart)."""
+    log(instance=jurisdiction, action=action, user=actor, data={
+        "file": filename, "created": result.created, "updated": result.updated, "unchanged": result.unchanged, **extra,
+    })

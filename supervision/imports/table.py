@@ -135,16 +135,19 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[object, ...]]:
         workbook.close()
 
 
-def _read_csv(data: bytes) -> Iterator[list[str]]:
-    # Chinese Excel writes GB18030/GBK; everything else writes UTF-8, sometimes with a BOM.
+def csv_text(data: bytes) -> str:
+    """A CSV file's text. Chinese Excel writes GB18030/GBK; everything else writes UTF-8,
+    sometimes with a BOM. Neither: ImportFileError."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise ImportFileError(_("The file's encoding is not recognised. Please save it as a UTF-8 or GBK CSV."))
+    raise ImportFileError(_("The file's encoding is not recognised. Please save it as a UTF-8 or GBK CSV."))
+
+
+def _read_csv(data: bytes) -> Iterator[list[str]]:
+    text = csv_text(data)
     if "\x00" in text:
         raise ImportFileError(_("The file is not a text CSV file."))
     try:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.log_actions import log
 
 from ..models import (
     Jurisdiction,
@@ -39,7 +37,7 @@ from .cells import (
     split_list,
 )
 from .changes import CHANGED, bulk_log_changes, field_changes
-from .result import Column, ImportResult, PlannedChange, RowError, column_positions
+from .result import Column, ImportResult, PlannedChange, Progress, RowError, column_positions, import_conclude, import_file_log
 from .table import Table, cell_code, cell_text
 
 UNIT_COLUMNS = [
@@ -65,9 +63,6 @@ UNIT_FIELDS = [
     "name", "county_id", "address", "legal_representative", "phone", "employee_count", "revenue_wan",
     "mandatory_standard", "size_class", "director_required",
 ]
-
-Progress = Callable[[int, int], None]
-
 
 @dataclass
 class UnitRow:
@@ -230,23 +225,14 @@ def units_import(
     _check_against_database(rows, existing, seen_numbers, ctx, result)
     to_create, to_update = _plan(rows, existing, result)
 
-    if result.errors:
-        result.errors.sort(key=lambda e: e.row)
-        return result
-    if dry_run:
-        return result
-    with transaction.atomic():
+    def write():
         _write(to_create, to_update)
         bulk_log_changes(model=ProductionUnit, job_id=job_id, actor=actor, items=[
             (row.unit_id, row.name, changes) for row, _changed, changes in to_update
         ])
-        log(instance=jurisdiction, action="supervision.import_units", user=actor, data={
-            "file": filename, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-        })
-    result.written = True
-    if progress:
-        progress(len(table.rows), len(table.rows))
-    return result
+        import_file_log(jurisdiction=jurisdiction, action="supervision.import_units", actor=actor, filename=filename, result=result)
+
+    return import_conclude(result=result, dry_run=dry_run, write=write, progress=progress)
 
 
 @dataclass

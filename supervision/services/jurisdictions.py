@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..imports.table import ImportFileError, csv_text
 from ..models import Jurisdiction
 from ..models.jurisdiction import level_for_code
 
@@ -30,15 +31,10 @@ class DivisionLoadSummary:
 
 
 def _read_rows(path: Path) -> list[tuple[int, str, str]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DivisionFileError([_("The file's encoding is not recognised. Please save it as a UTF-8 or GBK CSV.")])
+    try:
+        text = csv_text(path.read_bytes())
+    except ImportFileError as error:
+        raise DivisionFileError([str(error)]) from None
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
     if header[:2] not in (["code", "name"], ["代码", "名称"]):

@@ -11,7 +11,8 @@ from wagtail.log_actions import log
 from ..imports.personnel import personnel_import
 from ..imports.result import ImportResult
 from ..imports.table import read_table
-from ..imports.units import Progress, units_import
+from ..imports.result import Progress
+from ..imports.units import units_import
 from ..models import Jurisdiction, Person
 from .system import system_actor
 

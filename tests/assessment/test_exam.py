@@ -30,6 +30,13 @@ def exam(staff, tree):
     return session, issued
 
 
+@pytest.fixture
+def attempt(exam):
+    """The first candidate's attempt, started through the service (no login)."""
+    _session, issued = exam
+    return service.attempt_start(ticket=Ticket.objects.get(pk=issued[0].ticket.pk))
+
+
 def login(issued_ticket) -> Client:
     client = Client()
     response = client.post(reverse("exam:entry"), {"ticket_number": issued_ticket.ticket.number, "access_code": issued_ticket.access_code})
@@ -110,10 +117,7 @@ def test_correct_answers_never_reach_the_browser_before_submit(exam):
     assert "correct" not in bodies.lower() and "answer" not in [k for r in responses[2:] for k in r.json()]
 
 
-def test_a_save_after_deadline_plus_grace_is_refused_and_changes_nothing(exam):
-    _session, issued = exam
-    ticket = Ticket.objects.get(pk=issued[0].ticket.pk)
-    attempt = service.attempt_start(ticket=ticket)
+def test_a_save_after_deadline_plus_grace_is_refused_and_changes_nothing(attempt):
     limit = attempt.deadline + timedelta(seconds=service.GRACE_SECONDS)
     service.attempt_save_answers(attempt=attempt, answers={0: "A"}, now=limit)  # the last moment counts
     with pytest.raises(service.AttemptClosed):
@@ -132,10 +136,7 @@ def test_the_save_endpoint_refuses_late_answers(exam):
     assert not AttemptAnswer.objects.exists()
 
 
-def test_abandoned_attempts_are_submitted_at_the_deadline(exam):
-    _session, issued = exam
-    ticket = Ticket.objects.get(pk=issued[0].ticket.pk)
-    attempt = service.attempt_start(ticket=ticket)
+def test_abandoned_attempts_are_submitted_at_the_deadline(attempt):
     service.attempt_save_answers(attempt=attempt, answers={0: "A"})
     later = attempt.deadline + timedelta(minutes=5)
     assert service.attempts_finalize_expired(now=later) == 1
@@ -143,7 +144,7 @@ def test_abandoned_attempts_are_submitted_at_the_deadline(exam):
     assert attempt.status == AttemptStatus.SUBMITTED and attempt.submitted_at == attempt.deadline
     assert attempt.finished_by == "deadline" and attempt.score is not None
     entry = ModelLogEntry.objects.get(action="assessment.attempts_finalize")  # automatic, logged by the system actor
-    assert entry.user.username == "system" and entry.data["tickets"] == [ticket.number]
+    assert entry.user.username == "system" and entry.data["tickets"] == [attempt.ticket.number]
     assert (entry.data["from"], entry.data["to"]) == (AttemptStatus.IN_PROGRESS, AttemptStatus.SUBMITTED)
     assert service.attempts_finalize_expired(now=later) == 0
     assert ModelLogEntry.objects.filter(action="assessment.attempts_finalize").count() == 1  # nothing to log twice
@@ -413,10 +414,7 @@ def test_an_answer_from_an_earlier_sittings_page_is_refused(staff, exam):
     assert not second.answers.exists()
 
 
-def test_grading_multiple_choice_all_or_nothing_and_partial(exam):
-    _session, issued = exam
-    ticket = Ticket.objects.get(pk=issued[0].ticket.pk)
-    attempt = service.attempt_start(ticket=ticket)
+def test_grading_multiple_choice_all_or_nothing_and_partial(attempt):
     multi = next(i for i, item in enumerate(attempt.paper) if item["t"] == "multi")
     version = QuestionVersion.objects.get(pk=attempt.paper[multi]["v"])
     partial = version.answer[0]
@@ -428,11 +426,8 @@ def test_grading_multiple_choice_all_or_nothing_and_partial(exam):
     assert service.attempt_grade(attempt).score == attempt.blueprint.points_multi / 2
 
 
-def test_pass_mark_boundary(exam):
+def test_pass_mark_boundary(attempt):
     """Pass when score ≥ pass mark × full marks: exactly at the mark passes, one question less fails."""
-    _session, issued = exam
-    ticket = Ticket.objects.get(pk=issued[0].ticket.pk)
-    attempt = service.attempt_start(ticket=ticket)
     singles = [p for p, item in enumerate(attempt.paper) if item["t"] in ("single", "judge")]
     answers = {p: correct_shown(attempt, p) for p in range(len(attempt.paper))}
     for p in singles[:3]:  # three 3-point questions wrong: 91 of 100

@@ -112,6 +112,16 @@ def page(browser):
     return page  # the browser fixture closes the context after reading its CSP violations
 
 
+@pytest.fixture
+def phone(browser):
+    """A page on a phone-sized Chromium speaking Chinese (360×740, touch), as candidates and
+    inspectors use; `phone.context` is its context (cookies, going offline)."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return page  # the browser fixture closes the context after reading its CSP violations
+
+
 # Data migrations whose rows a flushed database has lost, with the function (apps, schema_editor)
 # each runs.
 REFERENCE_DATA_MIGRATIONS = [

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from assessment.models import Blueprint
-from tests.factories import PASSWORD, make_staff, make_tree
+from tests.browser.steps import console_login
+from tests.factories import make_staff, make_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -16,11 +17,7 @@ def test_blueprint_editor_says_live_whether_the_bank_can_fill_it(live_server, pa
     call_command("import_questions", "assessment/data/starter_questions.csv", verbosity=0)
     blueprint = Blueprint.objects.get(role="director")
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "yh-ap")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    console_login(page, live_server.url, "yh-ap")
 
     page.goto(f"{live_server.url}/admin/blueprints/edit/{blueprint.pk}/")
     section = page.locator(".zl-feasibility")

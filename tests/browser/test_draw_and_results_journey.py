@@ -7,7 +7,8 @@ import time_machine
 from assessment.models import SamplingPlan
 from assessment.services import sampling
 from supervision.fake_register import person_rows, unit_rows
-from tests.factories import PASSWORD, STARTER_BANK, import_people, import_units, make_staff, make_tree
+from tests.browser.steps import console_login
+from tests.factories import STARTER_BANK, import_people, import_units, make_staff, make_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -39,11 +40,7 @@ def test_public_draw_then_published_results(live_server, page):
     sampling.plan_approve(actor=approver, plan=plan)
     frame = sampling.frame_freeze(actor=operator, plan=plan)
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "op")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    console_login(page, live_server.url, "op")
     page.goto(f"{live_server.url}/admin/plans/presentation/{plan.pk}/")
     page.on("dialog", lambda dialog: dialog.accept())  # the draw asks first (data-confirm)
     assert frame.sha256 in page.content()

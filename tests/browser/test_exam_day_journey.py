@@ -7,7 +7,8 @@ import re
 import pytest
 
 from assessment.models import Ticket
-from tests.factories import PASSWORD, make_staff, make_tree, open_session_with_tickets
+from tests.browser.steps import console_login
+from tests.factories import make_staff, make_tree, open_session_with_tickets
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -53,11 +54,7 @@ def test_a_locked_candidate_does_not_lock_the_room_and_a_reprint_replaces_the_co
 
     console = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900}).new_page()
     console.set_default_timeout(15000)
-    console.goto(f"{live_server.url}/admin/login/")
-    console.fill("input[name=username]", "op")
-    console.fill("input[name=password]", PASSWORD)
-    console.click("button[type=submit]")
-    console.wait_for_url(f"{live_server.url}/admin/")
+    console_login(console, live_server.url, "op")
     console.goto(f"{live_server.url}/admin/plans/session/{session.plan_id}/{session.pk}/board/")
     row = console.locator("tr", has_text=first.ticket.number)
     assert "已锁定" in row.inner_text()

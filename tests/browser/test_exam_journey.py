@@ -5,30 +5,20 @@ import pytest
 
 from assessment.models import Attempt, QuestionVersion
 from assessment.services.attempts import to_shown_letters
-from tests.factories import make_staff, make_tree, open_session_with_tickets
+from tests.browser.steps import exam_login, exam_start, exam_tickets
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_candidate_takes_the_exam_on_a_phone(live_server, browser):
-    tree = make_tree()
-    operator = make_staff("op", "operator", tree.county_a).user
-    approver = make_staff("ap", "approver", tree.county_a).user
-    _session, issued = open_session_with_tickets(county=tree.county_a, operator=operator, approver=approver, units=4)
+def test_candidate_takes_the_exam_on_a_phone(live_server, phone):
+    issued = exam_tickets(units=4)
     ticket, code = issued[0].ticket, issued[0].access_code
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/exam/")
-    page.fill("#id_ticket_number", ticket.number)
-    page.fill("#id_access_code", code.lower())
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/exam/ticket/")
+    page, context = phone, phone.context
+    exam_login(page, live_server.url, ticket.number, code.lower())
     assert "考前须知" in page.content()
-    page.get_by_role("button", name="开始考试").click()
-    page.wait_for_url("**/exam/attempt/")
+    exam_start(page)
 
     attempt = Attempt.objects.get(ticket=ticket)
     versions = QuestionVersion.objects.in_bulk([item["v"] for item in attempt.paper])
@@ -60,4 +50,3 @@ def test_candidate_takes_the_exam_on_a_phone(live_server, browser):
     page.wait_for_url("**/exam/result/")
     result = page.locator(".exam-result").inner_text()
     assert "100" in result and "合格" in result
-    context.close()

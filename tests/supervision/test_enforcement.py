@@ -4,31 +4,27 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from supervision.fake_register import unit_rows
 from supervision.models import OrderSource, OrderStatus, PenaltyDecision, ProductionUnit, RectificationOrder
 from supervision.services import enforcement as svc
 from supervision.services import penalties
-from tests.factories import fine_through_procedure, import_units, make_legal_settings
+from tests.factories import evidence_submit_pdf, fine_through_procedure, make_legal_settings, register_order, unit_of
 
 
 @pytest.fixture
 def unit(tree):
-    assert import_units(unit_rows(2, ["330110"], seed=61), tree.county_a).ok
-    return ProductionUnit.objects.filter(county=tree.county_a).first()
+    return unit_of(tree.county_a, seed=61)
 
 
 @pytest.fixture
 def order(staff, unit):
-    return svc.order_issue(actor=staff.operator_a, unit=unit, reason="未配备质量安全总监", legal_basis=svc.ART_5_17,
-                           source_kind=OrderSource.REGISTER)
+    return register_order(actor=staff.operator_a, unit=unit, reason="未配备质量安全总监")
 
 
 def evidence(order, staff):
-    return svc.evidence_submit(actor=staff.operator_a, order=order, file=SimpleUploadedFile("培训记录.pdf", b"%PDF-1.4"), description="培训记录")
+    return evidence_submit_pdf(actor=staff.operator_a, order=order)
 
 
 def test_issue_evidence_verify(staff, order):

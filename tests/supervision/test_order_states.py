@@ -5,16 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from supervision.fake_register import unit_rows
-from supervision.models import OrderSource, OrderStatus, ProductionUnit, RectificationOrder
+from supervision.models import OrderSource, OrderStatus, RectificationOrder
 from supervision.order_states import TRANSITIONS, transition_target
 from supervision.services import enforcement as svc
 from supervision.services.system import SYSTEM_USERNAME, system_actor
-from tests.factories import import_units
+from tests.factories import evidence_submit_pdf, register_order, unit_of
 
 ISSUED, EVIDENCE, VERIFIED, OVERDUE, REFUSED = (OrderStatus.ISSUED, OrderStatus.EVIDENCE, OrderStatus.VERIFIED, OrderStatus.OVERDUE, OrderStatus.REFUSED)
 ACTIONS = ("evidence", "verify", "reject", "overdue", "refuse")
@@ -22,13 +20,12 @@ ACTIONS = ("evidence", "verify", "reject", "overdue", "refuse")
 
 @pytest.fixture
 def unit(tree):
-    assert import_units(unit_rows(2, ["330110"], seed=81), tree.county_a).ok
-    return ProductionUnit.objects.filter(county=tree.county_a).first()
+    return unit_of(tree.county_a, seed=81)
 
 
 @pytest.fixture
 def order(staff, unit):
-    return svc.order_issue(actor=staff.operator_a, unit=unit, reason="未配备质量安全员", legal_basis=svc.ART_5_17, source_kind=OrderSource.REGISTER)
+    return register_order(actor=staff.operator_a, unit=unit, reason="未配备质量安全员")
 
 
 def entries(order, action):
@@ -36,7 +33,7 @@ def entries(order, action):
 
 
 def submit(order, staff):
-    return svc.evidence_submit(actor=staff.operator_a, order=order, file=SimpleUploadedFile("培训记录.pdf", b"%PDF-1.4"), description="培训记录")
+    return evidence_submit_pdf(actor=staff.operator_a, order=order)
 
 
 def fresh(order):

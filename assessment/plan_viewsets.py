@@ -14,7 +14,7 @@ from supervision.authorization import may
 from supervision.scoping import staff_profile_of
 
 from . import selectors
-from .models import ConflictDeclaration, PlanPurpose, PlanStatus, SamplingPlan
+from .models import Allocation, ConflictDeclaration, PlanPurpose, PlanStatus, SamplingMethod, SamplingPlan
 from .plan_forms import ConflictDeclarationForm, SamplingPlanForm, SessionForm
 from .services import sampling
 from .views import plans as plan_views
@@ -78,9 +78,12 @@ class PlanInspectView(console.ScopedInspectView):
             population = len(elements)
         draws = selectors.plan_draws(plan=plan)
         current = next((d for d in reversed(draws) if d.current), None)
+        sizes = sampling.plan_sizes(plan, strata) if population else {}
         context.update({
-            "plan": plan, "frame": frame, "population": population, "strata": strata,
-            "sizes": sampling.plan_sizes(plan, strata) if population else {},
+            "plan": plan, "frame": frame, "population": population, "strata": strata, "sizes": sizes,
+            "stratum_rows": stratum_rows(plan, strata, sizes),
+            "by_class_ratio": plan.method == SamplingMethod.STRATIFIED and plan.allocation == Allocation.CLASS_RATIO,
+            "verify_command": selectors.draw_verify_command(draw=current) if current else "",
             "recommended": [(m, sampling.recommended_sample_size(population=population, margin=m / 100)) for m in (5, 10)] if population else [],
             "draws": draws, "current_draw": current,
             "selections": selectors.draw_selections(draw=current),
@@ -95,6 +98,17 @@ class PlanInspectView(console.ScopedInspectView):
             "statuses": PlanStatus,
         })
         return context
+
+
+def stratum_rows(plan: SamplingPlan, strata: dict[str, int], sizes: dict[str, int]) -> list[tuple[str, int, str, int]]:
+    """(stratum, elements, ratio, sample size) for the plan page. A risk-weighted plan lists every
+    credit class, an empty one with 0 (it is no stratum of the draw), each with its ratio."""
+    if plan.method != SamplingMethod.STRATIFIED:
+        return []
+    if plan.allocation != Allocation.CLASS_RATIO:
+        return [(h, n, "", sizes.get(h, 0)) for h, n in strata.items()]
+    ratios = sampling.class_ratios_clean(plan.class_ratios)
+    return [(h, strata.get(h, 0), format(r.normalize(), "f"), sizes.get(h, 0)) for h, r in ratios.items()]
 
 
 class SamplingPlanViewSet(console.ScopedModelViewSet):

@@ -11,6 +11,7 @@ from .bank import (
 )
 from .blueprint import Blueprint, BlueprintCell, MultiScoring
 from .sampling import (
+    HENAN_CLASS_RATIOS,
     Allocation,
     ConflictDeclaration,
     Draw,
@@ -33,7 +34,7 @@ from .sampling import (
 
 __all__ = [
     "Attempt", "AttemptAnswer", "AttemptStatus", "FinishedBy",
-    "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExaminerPool", "ExamSession", "Frame", "LoginThrottle", "NoticePrint",
+    "HENAN_CLASS_RATIOS", "Allocation", "ConflictDeclaration", "Draw", "DrawSelection", "ExaminerAssignment", "ExaminerPool", "ExamSession", "Frame", "LoginThrottle", "NoticePrint",
     "PlanPurpose", "PlanStatus", "SamplingMethod", "SamplingPlan", "SamplingUnit", "SessionMode", "Stratification", "Ticket",
     "Blueprint", "BlueprintCell", "Difficulty", "KnowledgeArea", "Mastery", "MultiScoring", "Question",
     "QuestionStatus", "QuestionType", "QuestionVersion", "RoleScope",

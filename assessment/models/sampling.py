@@ -29,11 +29,25 @@ class Stratification(models.TextChoices):
     COUNTY = "county", _("By county")
     CATEGORY = "category", _("By product category")
     SIZE = "size", _("By size class")
+    # The unit's quality credit class (supervision's A–D, issue 18) as it stood when the frame was
+    # frozen: the frame file records it, so the draw stays verifiable after classes change.
+    CREDIT_CLASS = "credit_class", _("By credit risk class")
 
 
 class Allocation(models.TextChoices):
     PROPORTIONAL = "proportional", _("Proportional")
     NEYMAN = "neyman", _("Neyman (by last round's pass rates)")
+    # Risk-weighted sampling: each credit class drawn at its own ratio (`SamplingPlan.class_ratios`).
+    CLASS_RATIO = "class_ratio", _("A ratio per class")
+
+
+# Henan's risk-weighted sampling (issue 18): the higher the risk, the larger the share drawn,
+# class D 30 %, C 10 %, B 2 %, A 1 %. Percent per credit class, the default of a new plan.
+HENAN_CLASS_RATIOS = {"A": 1, "B": 2, "C": 10, "D": 30}
+
+
+def henan_class_ratios() -> dict[str, int]:
+    return dict(HENAN_CLASS_RATIOS)
 
 
 class SamplingUnit(models.TextChoices):
@@ -73,6 +87,9 @@ class SamplingPlan(models.Model):
     allocation = models.CharField(_("allocation"), max_length=12, choices=Allocation.choices, default=Allocation.PROPORTIONAL)
     sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True, help_text=_("Leave empty to use the ratio."))
     sample_ratio_percent = models.DecimalField(_("sample ratio (percent)"), max_digits=5, decimal_places=2, default=5)
+    # Percent per class letter, numbers or decimal strings ("2.5"), each 0 < r <= 100
+    # (`services.sampling.class_ratios_clean`); used only with Allocation.CLASS_RATIO.
+    class_ratios = models.JSONField(_("sampling ratio per credit class (percent)"), default=henan_class_ratios, blank=True)
     director_blueprint = models.ForeignKey(Blueprint, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("blueprint for directors"))
     officer_blueprint = models.ForeignKey(Blueprint, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("blueprint for officers"))
     # Results: a candidate who never sat counts as not passed (and is always shown apart from 不合格).
@@ -96,6 +113,11 @@ class SamplingPlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "purpose", "year", "batch"], name="unique_plan_batch"),
             models.CheckConstraint(condition=Q(sample_ratio_percent__gt=0, sample_ratio_percent__lte=100), name="plan_ratio_range"),
+            models.CheckConstraint(
+                condition=~Q(allocation=Allocation.CLASS_RATIO) | Q(method=SamplingMethod.STRATIFIED, stratify_by=Stratification.CREDIT_CLASS),
+                name="plan_class_ratio_by_credit_class",
+                violation_error_message=_("A ratio per class is used only with a stratified draw by credit risk class."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,7 +152,7 @@ class Draw(models.Model):
     plan = models.ForeignKey(SamplingPlan, on_delete=models.PROTECT, related_name="draws", verbose_name=_("plan"))
     frame = models.ForeignKey(Frame, on_delete=models.PROTECT, related_name="draws", verbose_name=_("frame"))
     seed = models.CharField(_("seed"), max_length=200)
-    method = models.CharField(_("method"), max_length=64)
+    method = models.CharField(_("method"), max_length=128)
     sizes = models.JSONField(_("sample size per stratum"))
     parameters = models.JSONField(_("parameters"))
     code_sha256 = models.CharField(_("code version (SHA-256 of verify_draw.py)"), max_length=64)

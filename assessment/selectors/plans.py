@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
 from supervision.models import Person, ProductionUnit, Qualification, QualificationKind, UnitStatus
+from supervision.selectors_credit import credit_class_unrated, credit_classes_of
 
 from ..models import Draw, DrawSelection, SamplingMethod, SamplingPlan, SamplingUnit, Stratification
 
@@ -29,6 +31,22 @@ def draw_selections(*, draw: Draw | None, active_only: bool = False) -> list[Dra
 def plan_draws(*, plan: SamplingPlan) -> list[Draw]:
     """Every draw of the plan, the first first (a re-draw is shown beside the one it replaces)."""
     return list(plan.draws.select_related("drawn_by").order_by("drawn_at"))
+
+
+def frame_file_name(*, plan: SamplingPlan) -> str:
+    """The name the frame file is downloaded under, and the one the verify command names."""
+    return f"frame-{plan.year}-{plan.batch}-{plan.pk}.csv"
+
+
+def draw_verify_command(*, draw: Draw) -> str:
+    """The exact command that re-runs `draw` with the published frame file and verify_draw.py:
+    `--size N` for a simple draw, `--sizes STRATUM=N,...` per stratum (a risk-weighted draw's
+    strata are the credit classes, `--sizes A=1,B=2,C=4,D=3`)."""
+    if list(draw.sizes) == [""]:
+        sizes = f"--size {draw.sizes['']}"
+    else:
+        sizes = "--sizes " + shlex.quote(",".join(f"{stratum}={n}" for stratum, n in draw.sizes.items()))
+    return f"python verify_draw.py {shlex.quote(frame_file_name(plan=draw.plan))} {draw.seed} {sizes}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,10 @@ def plan_population(*, plan: SamplingPlan) -> list[Element]:
         Through = ProductionUnit.categories.through
         for unit_id, name in Through.objects.filter(productionunit__in=units).order_by("productcategory__name").values_list("productionunit_id", "productcategory__name"):
             first_category.setdefault(unit_id, name)
+    credit_classes, unrated = {}, ""
+    if plan.method == SamplingMethod.STRATIFIED and plan.stratify_by == Stratification.CREDIT_CLASS:
+        # The classes as they stand now, in one query: the frame freezes them (issue 18).
+        credit_classes, unrated = credit_classes_of(unit_ids=units.values("pk")), credit_class_unrated()
 
     def stratum_of(unit) -> str:
         if plan.method != SamplingMethod.STRATIFIED:
@@ -73,6 +95,8 @@ def plan_population(*, plan: SamplingPlan) -> list[Element]:
             return unit.county.code
         if plan.stratify_by == Stratification.SIZE:
             return unit.size_class
+        if plan.stratify_by == Stratification.CREDIT_CLASS:
+            return credit_classes.get(unit.pk, unrated)
         return first_category.get(unit.pk, "")
 
     unit_list = list(units.only("pk", "uscc", "size_class", "county__code"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from supervision.authorization import authorize
-from supervision.models import Person, ProductionUnit
+from supervision.models import CreditClass, Person, ProductionUnit
 
 from .. import verify_draw
-from ..models import Attempt, AttemptStatus, Draw, DrawSelection, FinishedBy, Frame, PlanPurpose, PlanStatus, SamplingMethod, SamplingPlan, SamplingUnit, Ticket
+from ..models import Allocation, Attempt, AttemptStatus, Draw, DrawSelection, FinishedBy, Frame, PlanPurpose, PlanStatus, SamplingMethod, SamplingPlan, SamplingUnit, Stratification, Ticket
 from ..selectors.plans import Element, draw_current, plan_population
 from .attempts import attempt_submit, attempts_finalize_expired, save_passes_revoke, sessions_mark_absent
 from .results import assessment_credit_report, people_assessment_report
@@ -78,7 +78,57 @@ def neyman_spread(pass_rate: float | None) -> float:
     return math.sqrt(p * (1 - p))
 
 
+def class_ratios_clean(ratios) -> dict[str, Decimal]:
+    """The plan's ratio per credit class as Decimals (JSON numbers or decimal strings, never
+    floats' binary noise): one for each of A, B, C and D, each more than 0 and at most 100
+    percent, at most two decimals, as the plan's own sample ratio. Refusals carry a code and the
+    class letter."""
+    if not isinstance(ratios, dict) or set(ratios) != set(CreditClass.values):
+        raise ValidationError(_("Give a sampling ratio for each credit class: A, B, C and D."), code="class_ratios_incomplete")
+    clean = {}
+    for letter in sorted(ratios):
+        value = ratios[letter]
+        try:
+            if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+                raise InvalidOperation
+            ratio = Decimal(str(value).strip())
+        except InvalidOperation:
+            ratio = None
+        if ratio is None or not ratio.is_finite() or not 0 < ratio <= 100:
+            raise ValidationError(_("The sampling ratio of class %(letter)s must be more than 0 and at most 100 (percent)."),
+                                  code="class_ratio_range", params={"letter": letter})
+        if ratio != ratio.quantize(Decimal("0.01")):
+            raise ValidationError(_("The sampling ratio of class %(letter)s has at most two decimals."),
+                                  code="class_ratio_decimals", params={"letter": letter})
+        clean[letter] = ratio
+    return clean
+
+
+def class_ratios_stored(ratios: dict[str, Decimal]) -> dict[str, int | str]:
+    """Clean ratios as the plan stores them: whole numbers as JSON numbers, others as decimal strings."""
+    return {letter: int(r) if r == r.to_integral_value() else format(r.normalize(), "f") for letter, r in sorted(ratios.items())}
+
+
+def plan_class_ratios_check(plan: SamplingPlan) -> None:
+    """A ratio per class needs a stratified draw by credit class (the database refuses the rest
+    too) and four valid ratios; every step that sizes a draw asks this first."""
+    if plan.allocation != Allocation.CLASS_RATIO:
+        return
+    if plan.method != SamplingMethod.STRATIFIED or plan.stratify_by != Stratification.CREDIT_CLASS:
+        raise ValidationError(_("A ratio per class is used only with a stratified draw by credit risk class."), code="class_ratio_strata")
+    class_ratios_clean(plan.class_ratios)
+
+
+def class_ratio_sizes(*, strata: dict[str, int], ratios: dict[str, Decimal]) -> dict[str, int]:
+    """Risk-weighted sizes (issue 18): ceil(N_h × r_h / 100) in each class that has elements, at
+    least 1 and never more than the class; an empty class is no stratum."""
+    return {h: min(size, max(1, math.ceil(size * ratios[h] / 100))) for h, size in sorted(strata.items()) if size > 0}
+
+
 def plan_sizes(plan: SamplingPlan, strata: dict[str, int], spreads: dict[str, float] | None = None) -> dict[str, int]:
+    """The sample size per stratum, the one place it is computed (the plan page, the draw)."""
+    if plan.method == SamplingMethod.STRATIFIED and plan.allocation == Allocation.CLASS_RATIO:
+        return class_ratio_sizes(strata=strata, ratios=class_ratios_clean(plan.class_ratios))
     total = sum(strata.values())
     if plan.sample_size:
         n = plan.sample_size
@@ -87,10 +137,23 @@ def plan_sizes(plan: SamplingPlan, strata: dict[str, int], spreads: dict[str, fl
     n = max(1, min(n, total))
     if plan.method != SamplingMethod.STRATIFIED:
         return {"": n}
-    use_spreads = spreads if plan.allocation == "neyman" else None
-    if plan.allocation == "neyman" and use_spreads is None:
+    use_spreads = spreads if plan.allocation == Allocation.NEYMAN else None
+    if plan.allocation == Allocation.NEYMAN and use_spreads is None:
         use_spreads = {h: neyman_spread(None) for h in strata}
     return allocate(strata=strata, n=n, spreads=use_spreads)
+
+
+def draw_method(plan: SamplingPlan) -> str:
+    """The draw's method as recorded and published: the sampler, the strata and the allocation
+    (with the ratios of a risk-weighted draw)."""
+    method = f"consistent-sampler/sha256 {plan.method}"
+    if plan.method != SamplingMethod.STRATIFIED:
+        return method
+    method += f" by {plan.stratify_by}, {plan.allocation}"
+    if plan.allocation == Allocation.CLASS_RATIO:
+        ratios = class_ratios_clean(plan.class_ratios)
+        method += " " + ", ".join(f"{h} {format(r.normalize(), 'f')}%" for h, r in ratios.items())
+    return method
 
 
 # --- the steps, each logged with its actor ---------------------------------------------------
@@ -105,7 +168,9 @@ def _set_status(plan: SamplingPlan, status: str, actor, action: str, data: dict 
 
 def plan_shape_check(plan: SamplingPlan) -> None:
     """What the plan's purpose asks of it. An assessment assesses roles of people; an on-site
-    inspection (Order 75 Art. 14) draws units, whose staff are not examined: no roles, no papers."""
+    inspection (Order 75 Art. 14) draws units, whose staff are not examined: no roles, no papers.
+    Either may be drawn at a ratio per credit class."""
+    plan_class_ratios_check(plan)
     if plan.purpose == PlanPurpose.INSPECTION:
         errors = []
         if plan.sampling_unit != SamplingUnit.UNIT:
@@ -157,6 +222,7 @@ def frame_freeze(*, actor, plan: SamplingPlan) -> Frame:
     plan = SamplingPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.APPROVED:
         raise ValidationError(_("The frame can be frozen only once, after the plan is approved."))
+    plan_class_ratios_check(plan)
     elements = plan_population(plan=plan)
     if not elements:
         raise ValidationError(_("No unit or person meets the plan's population rule; nothing to draw from."))
@@ -210,17 +276,20 @@ def draw_perform(*, actor, plan: SamplingPlan, seed: str, reason: str = "", spre
     elif plan.status != PlanStatus.FROZEN:
         raise ValidationError(_("Freeze the frame before the draw."))
     digits = seed_clean(seed)
+    plan_class_ratios_check(plan)
     rows = verify_draw.read_frame(plan.frame.csv_text)
     sizes = plan_sizes(plan, plan.frame.strata, spreads)
     selected = verify_draw.draw(rows, digits, sizes)
     mapping = _elements_by_id(plan)
     draw = Draw.objects.create(
         plan=plan, frame=plan.frame, seed=digits, sizes=sizes, code_sha256=code_sha256(),
-        method=f"consistent-sampler/sha256 {plan.method}" + (f" by {plan.stratify_by}, {plan.allocation}" if plan.method == SamplingMethod.STRATIFIED else ""),
+        method=draw_method(plan),
         parameters={
             "method": plan.method, "stratify_by": plan.stratify_by, "allocation": plan.allocation,
             "sample_size": plan.sample_size, "sample_ratio_percent": str(plan.sample_ratio_percent),
             "frame_sha256": plan.frame.sha256, "sampling_unit": plan.sampling_unit, "spreads": spreads or {},
+            **({"class_ratios": {h: str(r) for h, r in class_ratios_clean(plan.class_ratios).items()}}
+               if plan.allocation == Allocation.CLASS_RATIO else {}),
         },
         reason=reason.strip(), replaces=previous, drawn_by=actor,
     )

@@ -86,6 +86,7 @@ def plan_presentation_view(request, pk: int):
     selections = selectors.draw_selections(draw=draw)
     return render(request, "assessment/plan_presentation.html", {
         "plan": plan, "frame": plan.frame, "draw": draw, "selections": selections, "error": error,
+        "verify_command": selectors.draw_verify_command(draw=draw) if draw else "",
         "seed_value": request.POST.get("seed", "") if error else "",
         "purpose_sections": purpose_sections(request, plan, "assessment_draw_sections") if draw and not error else [],
     }, status=400 if error else 200)
@@ -97,7 +98,7 @@ def frame_download_view(request, pk: int):
     if not hasattr(plan, "frame"):
         raise Http404
     response = HttpResponse(plan.frame.csv_text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="frame-{plan.year}-{plan.batch}-{plan.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{selectors.frame_file_name(plan=plan)}"'
     return response
 
 

@@ -41,7 +41,6 @@ from ..models import (
     CreditEventKind,
     CreditRule,
     CreditRuleSet,
-    CreditSourceKind,
     ProductionUnit,
     UnitCreditClass,
 )

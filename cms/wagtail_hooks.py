@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from supervision.authorization import may
 
-from .panels import InspectionPublicationPanel
+from .panels import DisclosuresDuePanel, InspectionPublicationPanel
 from .selectors import document_servable_to, pages_choosable_by
 from .views import publish_results_view, refresh_rectification_view
 from .views_disclosure import disclosure_detail_view, disclosure_draft_view, disclosure_index_view, disclosure_withdraw_view
@@ -93,3 +93,11 @@ def documents_of_public_pages_only(document, request):
 def add_inspection_publication_panel(request, panels):
     if may(request.user, "inspection.read"):
         panels.append(InspectionPublicationPanel(request))
+
+
+@hooks.register("construct_homepage_panels")
+def add_disclosures_due_panel(request, panels):
+    # Everyone who reads the console (the overseer included, for the counties below): shown only
+    # while a fine is waiting to be public.
+    if may(request.user, "console.read"):
+        panels.append(DisclosuresDuePanel(request))

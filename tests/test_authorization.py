@@ -41,6 +41,8 @@ EXPECTED = {
     "holiday_schedule.change": set(),
     "credit.record": {OP, AP, AD},  # events follow actions their own services authorized (issue 18)
     "credit_rules.change": {AP, AD},  # the province's credit rules: approvers
+    "disclosure.draft": {OP, AP, AD},  # 行政处罚信息公示 drafted by the bureau's officers (Order 45)
+    "disclosure.withdraw": {AP, AD},  # withdrawn, or credit repair decided, by an approver
     "assessment.read": {OP, AP, AD, OV},
     "bank.change": {AP, AD},
     "plan.change": {OP, AP, AD},
@@ -52,7 +54,7 @@ EXPECTED = {
 }
 # What the platform itself (actor=None: the command line, the demo's seed, periodic commands) may do.
 SYSTEM = {"console.edit", "register.change", "staff.manage", "legal_settings.change", "order.change", "bank.change", "items.change",
-          "credit.record"}
+          "credit.record", "disclosure.draft", "disclosure.withdraw"}
 
 
 @pytest.fixture

@@ -319,9 +319,9 @@ INSPECTION_PHOTO_MAX_SIDE_PX = 1600
 # hearing for a "较大数额" fine, whose amount each province sets: set it per province.
 PENALTY_STATEMENT_DAYS = int(os.environ.get("PENALTY_STATEMENT_DAYS", "5"))
 PENALTY_HEARING_THRESHOLD_YUAN = int(os.environ.get("PENALTY_HEARING_THRESHOLD_YUAN", "10000"))
-# The disclosure of a fine (supervision/services/disclosure.py; SAMR Order 45 Art. 14): three years,
+# The disclosure of a fine (supervision/services/disclosure.py; SAMR Order 45 Art. 13): three years,
 # or three months for a "较低数额罚款", whose ceiling each province sets (0: no fine counts as low).
-# A unit may apply for credit repair (提前停止公示) once its fine has been public this many days.
+# A unit may apply for credit repair (提前停止公示, Art. 14) once its fine has been public this many days.
 PENALTY_LOW_FINE_MAX_YUAN = int(os.environ.get("PENALTY_LOW_FINE_MAX_YUAN", "0"))
 PENALTY_REPAIR_AFTER_DAYS = int(os.environ.get("PENALTY_REPAIR_AFTER_DAYS", "365"))
 

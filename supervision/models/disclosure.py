@@ -22,9 +22,9 @@ class DisclosureStatus(models.TextChoices):
 
 
 class WithdrawalGround(models.TextChoices):
-    # Order 45 Art. 14: the disclosure stops when its period ends.
+    # Order 45 Art. 13: the disclosure stops when its period ends.
     PERIOD_ENDED = "period_ended", _("The disclosure period has ended")
-    # 《市场监督管理信用修复管理办法》: the unit applied, the bureau agreed to stop it early.
+    # Order 45 Art. 14 (提前停止公示) and 《市场监督管理信用修复管理办法》: the unit applied, the bureau agreed.
     REPAIRED = "repaired", _("Credit repaired on the unit's application")
     # 行政处罚法 Art. 48 ¶2: a decision changed or revoked is withdrawn within three days, with the reason.
     DECISION_CHANGED = "decision_changed", _("The decision was corrected or revoked")

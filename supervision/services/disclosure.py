@@ -6,13 +6,18 @@
 - Art. 4: what is disclosed: the decision's number, the unit, the type of violation, the penalty,
   the authority and the date (the public page, `cms.models.PenaltyDisclosurePage`).
 - Art. 8: public within 20 working days of the decision (`due_on`; the console's dashboard lists
-  what is due, `supervision.selectors_disclosure`).
-- Art. 14: the disclosure stops three years after it began, or three months for a fine of a low
-  amount as the province defines it (`PENALTY_LOW_FINE_MAX_YUAN`).
+  what is due, `supervision.selectors_disclosure`), as 《企业信息公示暂行条例》 Art. 6 ¶2 requires of
+  every penalty the bureau produces.
+- Art. 13: the disclosure stops three years after it began (自公示之日起届满三年), or three months for
+  a fine of a low amount as the province defines it (`PENALTY_LOW_FINE_MAX_YUAN`).
+- Art. 14: once public long enough, the unit may apply to stop it early (提前停止公示) if it has
+  carried out the decision, removed the harm, has had no penalty since for the same kind of
+  violation and is on no list of abnormal operation or serious dishonesty; the bureau decides.
 《行政处罚法》 Art. 48 ¶2: a decision changed or revoked is withdrawn (within three days) with the
 reason: a corrected decision withdraws its disclosure at once, and the new decision is disclosed.
-《市场监督管理信用修复管理办法》: a unit that has done what the decision required may apply for its
-disclosure to stop early (after `PENALTY_REPAIR_AFTER_DAYS` of disclosure); the bureau decides.
+《市场监督管理信用修复管理办法》 sets the time a disclosure must have run before that
+(`PENALTY_REPAIR_AFTER_DAYS`). The platform checks what it records (the fine paid, no later penalty
+on the same legal basis); the removed harm and the lists are for the approver to judge.
 
 The page itself belongs to the public site (cms). Supervision keeps the states and announces a
 withdrawal with the `disclosure_withdrawn` signal, on which cms takes the page down in the same
@@ -25,6 +30,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,8 +51,8 @@ from ..workdays import Calendar, working_days_after
 from .system import system_actor
 
 DISCLOSURE_WORKING_DAYS = 20  # Order 45 Art. 8
-DISCLOSURE_MONTHS = 36  # Order 45 Art. 14: 三年
-LOW_FINE_DISCLOSURE_MONTHS = 3  # Order 45 Art. 14: 较低数额罚款, 三个月
+DISCLOSURE_MONTHS = 36  # Order 45 Art. 13: 自公示之日起届满三年
+LOW_FINE_DISCLOSURE_MONTHS = 3  # Order 45 Art. 13: 较低数额罚款, 届满三个月
 
 # Sent with `disclosure` (withdrawn, saved) inside the withdrawing transaction: the public site
 # takes the page down (cms/apps.py connects it).
@@ -108,7 +114,7 @@ def disclosure_draft(*, actor, decision: PenaltyDecision, page_id: int) -> Penal
 @transaction.atomic
 def disclosure_mark_published(*, disclosure: PenaltyDisclosure, on: date) -> PenaltyDisclosure:
     """The approver approved the page: the disclosure is public from `on`, and its period runs
-    (Order 45 Art. 14). Automatic (the page's workflow), so under the system actor."""
+    (Order 45 Art. 13). Automatic (the page's workflow), so under the system actor."""
     disclosure = PenaltyDisclosure.objects.select_for_update().select_related("decision__order").get(pk=disclosure.pk)
     if disclosure.status == DisclosureStatus.PUBLISHED:
         return disclosure  # a new revision of a public page: the period keeps its start
@@ -138,7 +144,7 @@ def withdrawal_check(*, disclosure: PenaltyDisclosure, ground: str, reason: str,
         if disclosure.status != DisclosureStatus.PUBLISHED:
             raise ValidationError(_("Only a public disclosure has a period that ends."))
         if today < disclosure.ends_on:
-            raise ValidationError(_("The disclosure period ends on %(date)s (SAMR Order 45 Article 14); before then it is withdrawn only on credit repair or a changed decision.")
+            raise ValidationError(_("The disclosure period ends on %(date)s (SAMR Order 45 Article 13); before then it is withdrawn only on credit repair or a changed decision.")
                                   % {"date": f"{disclosure.ends_on:%Y-%m-%d}"})
     if ground == WithdrawalGround.DECISION_CHANGED and not disclosure.decision.superseded:
         raise ValidationError(_("The decision has not been corrected or revoked."))
@@ -201,6 +207,13 @@ def repair_apply_check(*, disclosure: PenaltyDisclosure, applied_on: date, state
     # corrected the violation is for the approver to judge (an order refused stays refused).
     if disclosure.decision.status != DecisionStatus.PAID:
         raise ValidationError(_("The fine has not been recorded as paid: a unit applies for credit repair once it has carried out the decision."))
+    # Order 45 Art. 14 (三): no penalty since for the same kind of violation (the same legal basis).
+    decision = disclosure.decision
+    again = PenaltyDecision.objects.filter(unit_id=decision.unit_id, legal_basis=decision.legal_basis, superseded=False).filter(
+        Q(decided_on__gt=decision.decided_on) | Q(decided_on=decision.decided_on, pk__gt=decision.pk)).order_by("decided_on", "pk").first()
+    if again is not None:
+        raise ValidationError(_("The unit was penalized again for the same kind of violation (decision %(number)s of %(date)s): credit repair is refused (SAMR Order 45 Article 14).")
+                              % {"number": again.number, "date": f"{again.decided_on:%Y-%m-%d}"})
     if disclosure.repair_applications.filter(status=RepairStatus.PENDING).exists():
         raise ValidationError(_("An application of this unit is already waiting for the approver."))
 

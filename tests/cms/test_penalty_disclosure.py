@@ -1,7 +1,7 @@
 """行政处罚信息公示 (issue 18): a fine is disclosed through the approvers' workflow within 20 working
 days of its decision (SAMR Order 45 Art. 8), a warning never (Art. 2); the page says what Art. 4
 lists and no person's name (Art. 6); it is found on the public site by USCC; it is withdrawn when its
-period ends (Art. 14), on credit repair (the unit applies, an approver decides) or when the decision
+period ends (Art. 13), on credit repair (Art. 14: the unit applies, an approver decides) or when the decision
 is corrected (行政处罚法 Art. 48 ¶2), with the reason kept, and never goes public again."""
 
 from datetime import date, timedelta
@@ -79,7 +79,7 @@ def test_a_fine_is_public_only_once_an_approver_approves_and_is_found_by_uscc(st
     disclosure.refresh_from_db()
     assert page.live and disclosure.status == DisclosureStatus.PUBLISHED
     assert disclosure.published_on == timezone.localdate()
-    assert disclosure.ends_on == svc.add_months(disclosure.published_on, 36)  # Art. 14: three years
+    assert disclosure.ends_on == svc.add_months(disclosure.published_on, 36)  # Art. 13: three years
     body = client.get(page.url).content.decode()
     # Art. 4: number, party and USCC, facts, basis, penalty, authority, date; Art. 6: no one's name.
     for text in (fine.number, fine.unit.name, fine.unit.uscc, "未配备质量安全员", fine.legal_basis, "罚款", "20,000"):
@@ -207,6 +207,24 @@ def test_credit_repair_the_unit_applies_and_the_approver_agrees(staff, fine, cli
     assert sorted(actions) == ["supervision.disclosure_withdraw", "supervision.repair_apply", "supervision.repair_decide"]
 
 
+def test_no_credit_repair_after_a_new_penalty_for_the_same_kind_of_violation(staff, fine, units, settings):
+    """Order 45 Art. 14 (三): penalized again on the same legal basis since: the application is refused;
+    a penalty of another unit does not count."""
+    settings.PENALTY_REPAIR_AFTER_DAYS = 0
+    _page, disclosure = public(staff, fine)
+    penalties.decision_set_status(actor=staff.operator_a, decision=fine, status=DecisionStatus.PAID)
+    fine_through_procedure(order=overdue_order(staff, units[1]), approver=staff.approver_a)
+    svc.repair_apply_check(disclosure=disclosure, applied_on=timezone.localdate(), statement="已缴款", today=timezone.localdate())
+    order = enforcement.order_issue(actor=staff.operator_a, unit=units[0], reason="质量安全员未经考核合格上岗",
+                                    legal_basis=enforcement.ART_5_17, source_kind=OrderSource.INSPECTION, source_id=1)
+    enforcement.orders_mark_overdue(today=order.deadline + timedelta(days=1))
+    again = fine_through_procedure(order=RectificationOrder.objects.get(pk=order.pk), approver=staff.approver_a)
+    assert again.legal_basis == fine.legal_basis
+    with pytest.raises(ValidationError, match=again.number):
+        svc.repair_apply(actor=staff.operator_a, disclosure=disclosure, applied_on=timezone.localdate(), statement="已缴款")
+    assert not CreditRepairApplication.objects.exists()
+
+
 def test_credit_repair_refused_keeps_the_disclosure_public(staff, fine, settings):
     settings.PENALTY_REPAIR_AFTER_DAYS = 0
     page, disclosure = public(staff, fine)
@@ -263,3 +281,35 @@ def test_console_pages_list_filter_and_act(staff, fine, units):
     bad = client.post(reverse("cms_disclosure_draft", args=[fine.pk, "apply"]), {"applied_on": "2026-13-01", "statement": ""})
     assert bad.status_code == 400 and not CreditRepairApplication.objects.exists()
 
+
+
+def test_the_dashboard_panel_shows_what_is_due_to_the_county_and_the_overseer_only(staff, fine, units, client_for):
+    due_on = working_days_after(fine.decided_on, 20).isoformat()
+    for user in (staff.operator_a, staff.approver_a, staff.overseer):
+        page = client_for(user).get(reverse("wagtailadmin_home")).content.decode()
+        assert "待公示的行政处罚" in page and fine.number in page and due_on in page
+    assert fine.number not in client_for(staff.operator_b).get(reverse("wagtailadmin_home")).content.decode()
+    # Once public, nothing is due and the panel is gone.
+    approve(penalty_disclosure_publish(actor=staff.operator_a, decision=fine), staff.approver_a)
+    assert "待公示的行政处罚" not in client_for(staff.operator_a).get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_the_dashboard_panel_reads_in_constant_queries(staff, fine, units, rf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.panels import DisclosuresDuePanel
+
+    def queries():
+        request = rf.get("/admin/")
+        request.user = staff.operator_a
+        with CaptureQueriesContext(connection) as captured:
+            html = DisclosuresDuePanel(request).render_html({})
+        return len(captured), html
+
+    one, html = queries()
+    assert fine.number in html
+    for unit in units[1:]:
+        fine_through_procedure(order=overdue_order(staff, unit), approver=staff.approver_a, facts="逾期拒不改正：未配备质量安全员")
+    three, html = queries()
+    assert html.count("/admin/disclosures/") >= 3 and three == one

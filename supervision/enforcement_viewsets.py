@@ -16,7 +16,7 @@ from . import console
 from .filters import county_filter
 from .forms import BureauLegalSettingsForm
 from .history import order_history
-from .models import BureauLegalSettings, DecisionKind, HolidaySchedule, NoPenaltyGround, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
+from .models import BureauLegalSettings, DecisionKind, DecisionStatus, HolidaySchedule, NoPenaltyGround, OrderStatus, PenaltyDecision, PenaltyNotice, RectificationOrder
 from .order_states import FINABLE, OPEN, UNDER_DEADLINE, actions_from
 from .services.penalties import hearing_threshold_yuan, legal_settings_of, statement_days
 from .authorization import may
@@ -66,7 +66,7 @@ class OrderInspectView(console.ScopedInspectView):
             "open": order.status in OPEN, "allowed": actions_from(order.status),
             "finable": order.status in FINABLE, "notice": notice, "bureau": legal_settings_of(order),
             "has_fine": any(d.kind in (DecisionKind.FINE, DecisionKind.NO_PENALTY) and not d.superseded for d in decisions),
-            "no_penalty_grounds": NoPenaltyGround.choices,
+            "no_penalty_grounds": NoPenaltyGround.choices, "decision_statuses": DecisionStatus.choices,
             "hearing_threshold_yuan": hearing_threshold_yuan(), "statement_days": statement_days(),
             "history": order_history(order),
         })

@@ -335,6 +335,10 @@ def decision_set_status(*, actor, decision: PenaltyDecision, status: str) -> Pen
     authorize(actor, "order.change", decision.unit)
     if status not in DecisionStatus.values:
         raise ValidationError(_("Unknown status."))
+    if decision.superseded:
+        raise ValidationError(_("This decision was replaced by a correction: record the status on the correcting decision."))
+    if status == DecisionStatus.PAID and decision.kind != DecisionKind.FINE:
+        raise ValidationError(_("Only a fine is paid."))
     old = decision.status
     decision.status = status
     decision.save(update_fields=["status"])

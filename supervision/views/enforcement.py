@@ -257,7 +257,7 @@ def decision_status_view(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     run_action(request, lambda: penalties.decision_set_status(actor=request.user, decision=decision, status=request.POST.get("status", "")), _("Status changed."))
-    return redirect("penalties:print", decision.pk)
+    return redirect("orders:inspect", decision.order_id)
 
 
 @requires("console.read")

@@ -69,9 +69,24 @@ def test_journey_5_overdue_order_warning_notice_and_fine_through_the_console(sta
     assert "中国工商银行杭州分行" in printed and "杭州市余杭区人民政府" in printed and "杭州铁路运输法院" in printed
     assert 'class="surcharge"' in printed and ("3%" in printed or "百分之三" in printed)
     assert "警告" in approver.get(reverse("penalties:print", args=[warning.pk])).content.decode()
-    approver.post(reverse("penalties:status", args=[fine.pk]), {"status": "served"})
+    # The status is recorded from the order's page (served, then paid), and the page shows it.
+    page = operator.get(reverse("orders:inspect", args=[order.pk])).content.decode()
+    assert f'data-decision-status="{fine.number}"' in page and f'data-decision-status="{warning.number}"' not in page
+    response = approver.post(reverse("penalties:status", args=[fine.pk]), {"status": "served"})
+    assert response.status_code == 302 and response.url == reverse("orders:inspect", args=[order.pk])
     fine.refresh_from_db()
     assert fine.status == "served"
+    response = operator.post(reverse("penalties:status", args=[warning.pk]), {"status": "paid"}, follow=True)
+    warning.refresh_from_db()
+    assert warning.status != "paid" and "只有罚款" in response.content.decode()  # a warning is not paid
+    operator.post(reverse("penalties:status", args=[fine.pk]), {"status": "bogus"})
+    fine.refresh_from_db()
+    assert fine.status == "served"
+    assert client_for(staff.operator_b).post(reverse("penalties:status", args=[fine.pk]), {"status": "paid"}).status_code == 404
+    assert client_for(staff.overseer).post(reverse("penalties:status", args=[fine.pk]), {"status": "paid"}).status_code in (302, 403)
+    operator.post(reverse("penalties:status", args=[fine.pk]), {"status": "paid"})
+    fine.refresh_from_db()
+    assert fine.status == "paid"
     history = operator.get(reverse("units:inspect", args=[order.unit_id])).content.decode()
     assert order.number in history and fine.number in history and notice.number in history
     assert history.index(warning.number) < history.index(notice.number) < history.index(fine.number)

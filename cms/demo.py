@@ -13,7 +13,7 @@ from assessment.services import attempts, sampling
 from assessment.services.results import rectification_orders_issue
 from assessment.services.sessions import session_create, tickets_issue
 from supervision.demo import DEMO_COUNTY
-from supervision.models import Jurisdiction, RectificationOrder
+from supervision.models import DecisionKind, Jurisdiction, PenaltyDecision, RectificationOrder
 from supervision.services import penalties
 from supervision.services.enforcement import orders_mark_overdue
 
@@ -91,6 +91,7 @@ def seed_past_round() -> None:
         ignored = orders[0]
         issued_on = start.date() + timedelta(days=1)
         RectificationOrder.objects.filter(pk=ignored.pk).update(issued_on=issued_on, deadline=issued_on + timedelta(days=15))
+        PenaltyDecision.objects.filter(order=ignored, kind=DecisionKind.WARNING).update(decided_on=issued_on)  # warned with the order
         orders_mark_overdue(today=issued_on + timedelta(days=16))
         ignored = RectificationOrder.objects.get(pk=ignored.pk)
         notified_on = issued_on + timedelta(days=17)

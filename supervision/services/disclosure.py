@@ -207,10 +207,12 @@ def repair_apply_check(*, disclosure: PenaltyDisclosure, applied_on: date, state
     # corrected the violation is for the approver to judge (an order refused stays refused).
     if disclosure.decision.status != DecisionStatus.PAID:
         raise ValidationError(_("The fine has not been recorded as paid: a unit applies for credit repair once it has carried out the decision."))
-    # Order 45 Art. 14 (三): no penalty since for the same kind of violation (the same legal basis).
+    # Order 45 Art. 14 (三): no penalty since for the same kind of violation (the same legal basis)
+    # in another matter (another order to correct).
     decision = disclosure.decision
     again = PenaltyDecision.objects.filter(unit_id=decision.unit_id, legal_basis=decision.legal_basis, superseded=False).filter(
-        Q(decided_on__gt=decision.decided_on) | Q(decided_on=decision.decided_on, pk__gt=decision.pk)).order_by("decided_on", "pk").first()
+        Q(decided_on__gt=decision.decided_on) | Q(decided_on=decision.decided_on, pk__gt=decision.pk),
+    ).exclude(order_id=decision.order_id).order_by("decided_on", "pk").first()  # the same order's warning is the same matter, not "again"
     if again is not None:
         raise ValidationError(_("The unit was penalized again for the same kind of violation (decision %(number)s of %(date)s): credit repair is refused (SAMR Order 45 Article 14).")
                               % {"number": again.number, "date": f"{again.decided_on:%Y-%m-%d}"})

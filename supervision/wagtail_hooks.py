@@ -122,6 +122,7 @@ def register_supervision_log_actions(actions):
         ("supervision.penalty_correct", _("Penalty corrected"), _("Replaced a penalty decision by a correction")),
         ("supervision.penalty_status", _("Penalty status"), _("Changed a penalty decision's status")),
         ("supervision.credit_event", _("Credit record"), _("Recorded an event in the unit's quality credit record")),
+        ("supervision.credit_event_transfer", _("Credit record corrected"), _("A credit event now names the decision that corrected its source")),
         ("supervision.credit_class", _("Credit class"), _("The unit's credit class changed")),
         ("supervision.disclosure_draft", _("Penalty disclosure"), _("Drafted the penalty's public disclosure for approval")),
         ("supervision.disclosure_publish", _("Penalty disclosed"), _("The penalty's disclosure went public")),

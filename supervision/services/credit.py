@@ -105,6 +105,25 @@ def credit_events_record(*, reports: Iterable[CreditReport], actor=None) -> list
     return created
 
 
+@transaction.atomic
+def credit_event_transfer(*, source_kind: str, old_id: int, new_id: int, new_label: str, actor=None) -> list[CreditEvent]:
+    """A source replaced by a correction (a penalty decision corrected, 行政处罚法 Art. 29: still one
+    penalty): its events now name the correcting source, so the record holds the penalty once and a
+    backfill, which reports only current decisions, finds it on record. The date stays the day the
+    penalty was first decided; the class is unchanged (same kind, same date)."""
+    events = list(CreditEvent.objects.select_for_update().filter(source_kind=source_kind, source_id=old_id))
+    user = actor or system_actor()
+    for event in events:
+        authorize(_system_or(actor), "credit.record", event.unit)
+        old_label = event.source_label
+        event.source_id, event.source_label = new_id, new_label[:200]
+        event.save(update_fields=["source_id", "source_label"])
+        log(instance=event, action="supervision.credit_event_transfer", user=user, data={
+            "unit": event.unit_id, "kind": event.kind, "from": f"{source_kind}:{old_id} {old_label}", "to": f"{source_kind}:{new_id} {event.source_label}",
+        })
+    return events
+
+
 def _key(event: CreditEvent) -> tuple:
     return (event.unit_id, event.kind, event.source_kind, event.source_id)
 

@@ -43,7 +43,7 @@ from ..order_states import FINABLE
 from ..workdays import working_days_after
 from .documents import document_number_next
 from ..authorization import authorize
-from .credit import credit_event_record
+from .credit import credit_event_record, credit_event_transfer
 from .disclosure import disclosure_on_correction
 from .enforcement import ART_17
 
@@ -327,6 +327,7 @@ def decision_correct(*, actor, decision: PenaltyDecision, reason: str, fine_yuan
         "from": decision.fine_yuan, "to": new.fine_yuan, "reason": new.correction_reason,
     })
     disclosure_on_correction(actor=actor, old=decision)
+    credit_event_transfer(source_kind=CreditSourceKind.DECISION, old_id=decision.pk, new_id=new.pk, new_label=new.number, actor=actor)
     return new
 
 

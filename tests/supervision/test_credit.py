@@ -97,6 +97,26 @@ def test_overdue_refusal_and_fine_are_recorded_once_and_weigh_to_d(staff, unit):
     assert CreditEvent.objects.filter(unit=unit).count() == 5
 
 
+def test_a_corrected_fine_stays_one_event_naming_the_correction(staff, unit):
+    """行政处罚法 Art. 29: a correction replaces the decision, never adds one; the record keeps one
+    fine, dated as first decided, naming the correcting decision, and a backfill adds nothing."""
+    from supervision.services import penalties
+
+    order = issue(staff, unit)
+    orders.orders_mark_overdue(today=order.deadline + timedelta(days=1))
+    order.refresh_from_db()
+    decision = fine_through_procedure(order=order, approver=staff.approver_a)
+    before = unit_credit_class(unit=unit)
+    new = penalties.decision_correct(actor=staff.approver_a, decision=decision, reason="罚款金额计算有误", fine_yuan=10_000)
+    fine = CreditEvent.objects.get(unit=unit, kind=K.FINE)
+    assert (fine.source_id, fine.source_label, fine.occurred_on) == (new.pk, new.number, decision.decided_on)
+    logged = entry("supervision.credit_event_transfer")
+    assert logged.user == staff.approver_a and decision.number in logged.data["from"] and new.number in logged.data["to"]
+    assert credit_backfill()["supervision"] == 0 and CreditEvent.objects.filter(unit=unit, kind=K.FINE).count() == 1
+    after = unit_credit_class(unit=unit)
+    assert (after.letter, after.score) == (before.letter, before.score)
+
+
 def test_backfill_rebuilds_the_record_from_orders_and_decisions(staff, unit):
     order = issue(staff, unit)
     orders.orders_mark_overdue(today=order.deadline + timedelta(days=1))

@@ -325,6 +325,16 @@ PENALTY_HEARING_THRESHOLD_YUAN = int(os.environ.get("PENALTY_HEARING_THRESHOLD_Y
 PENALTY_LOW_FINE_MAX_YUAN = int(os.environ.get("PENALTY_LOW_FINE_MAX_YUAN", "0"))
 PENALTY_REPAIR_AFTER_DAYS = int(os.environ.get("PENALTY_REPAIR_AFTER_DAYS", "365"))
 
+# The public site's footer (cms/templatetags/site_footer.py): what a government site shows at its
+# foot, set per deployment; an empty value is not shown.
+SITE_FOOTER = {
+    "sponsor": os.environ.get("SITE_SPONSOR", ""),  # 主办单位, e.g. 杭州市余杭区市场监督管理局
+    "contact": os.environ.get("SITE_CONTACT", ""),  # 联系方式, e.g. 0571-00000000
+    "icp": os.environ.get("SITE_ICP_NUMBER", ""),  # ICP 备案号, e.g. 浙ICP备00000000号
+    "psb": os.environ.get("SITE_PSB_NUMBER", ""),  # 公安机关备案号, e.g. 浙公网安备 33011002000000号
+    "identifier": os.environ.get("SITE_IDENTIFIER", ""),  # 网站标识码 (政府网站), e.g. 3301100000
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

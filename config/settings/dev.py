@@ -10,3 +10,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-0c4e9b7a1f")
 FIELD_ENCRYPTION_KEY = os.environ.get(
     "FIELD_ENCRYPTION_KEY", "ZGV2LW9ubHktbm90LXNlY3JldC1rZXktMzJieXRlcyE="
 )
+
+# The demo's footer, marked as a demo: a deployment sets its own (SITE_SPONSOR and the rest, base.py).
+SITE_FOOTER = {  # noqa: F405
+    key: value or demo for (key, value), demo in zip(SITE_FOOTER.items(), (  # noqa: F405
+        "杭州市余杭区市场监督管理局（演示）", "0571-12315（演示）", "浙ICP备00000000号（演示）", "浙公网安备 33011000000000号（演示）", "0000000000（演示）",
+    ))
+}

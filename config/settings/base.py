@@ -255,6 +255,10 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# The console keeps Beijing time for everyone (legal periods and deadlines are counted in it). One
+# zone also removes Wagtail's time-zone choice from the account page, which listed every zone the
+# system knows, "localtime" included, and broke the page's script (RangeError: Invalid time zone).
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 USE_I18N = True
 USE_TZ = True
 

@@ -83,3 +83,11 @@ def test_the_site_history_csv_export_is_formula_safe(staff, tree, client_for, dj
     assert "HYPERLINK" in body
     assert ',=HYPERLINK' not in body and '"=HYPERLINK' not in body
     assert "'=HYPERLINK" in body
+
+
+@pytest.mark.django_db
+def test_the_account_page_keeps_beijing_time_and_offers_no_zone_the_browser_rejects(staff, client_for):
+    """/admin/account/ listed every zone of the system's zoneinfo, "localtime" among them, which the
+    page's script handed to Intl.DateTimeFormat (RangeError). One zone: no choice, no error."""
+    html = client_for(staff.operator_a).get(reverse("wagtailadmin_account")).content.decode()
+    assert "current_time_zone" not in html and "localtime" not in html

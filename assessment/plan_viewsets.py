@@ -11,6 +11,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from supervision import console
 from supervision.authorization import may
+from supervision.models import PersonRole
 from supervision.scoping import staff_profile_of
 
 from . import selectors
@@ -81,6 +82,7 @@ class PlanInspectView(console.ScopedInspectView):
         sizes = sampling.plan_sizes(plan, strata) if population else {}
         context.update({
             "plan": plan, "frame": frame, "population": population, "strata": strata, "sizes": sizes,
+            "role_labels": [PersonRole(role).label if role in PersonRole.values else role for role in plan.roles],
             "stratum_rows": stratum_rows(plan, strata, sizes),
             "by_class_ratio": plan.method == SamplingMethod.STRATIFIED and plan.allocation == Allocation.CLASS_RATIO,
             "verify_command": selectors.draw_verify_command(draw=current) if current else "",

@@ -16,12 +16,21 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .authorization import may
 from .scoping import scope_queryset
+
+
+class YesNoColumn(Column):
+    """A yes/no field as 是 / 否 (Wagtail's BooleanColumn shows an icon titled "True" / "False")."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return "—" if value is None else (_("Yes") if value else _("No"))
 
 
 class ScopedObjectMixin:

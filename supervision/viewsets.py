@@ -78,7 +78,7 @@ class StaffProfileViewSet(console.ScopedModelViewSet):
         Column("role", label=_("Role"), accessor="get_role_display"),
         Column("enforcement_cert_no", label=_("Enforcement certificate number"), accessor="enforcement_cert_no"),
         Column("enforcement_cert_valid_until", label=_("Enforcement certificate valid until"), accessor="enforcement_cert_valid_until"),
-        "can_examine",
+        console.YesNoColumn("can_examine", label=StaffProfile._meta.get_field("can_examine").verbose_name, sort_key="can_examine"),
     ]
     list_filter = ["role", "can_examine"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "enforcement_cert_no"]

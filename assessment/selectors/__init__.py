@@ -24,6 +24,7 @@ from .results import (
     item_matrix,
     pass_rate,
     person_outcomes,
+    item_analysis_min_attempts,
     plan_item_analysis,
     resit_candidates,
     round_results,
@@ -37,7 +38,7 @@ __all__ = [
     "Element", "ItemStats", "NoticeLine", "PersonResult", "Rate", "RoundResults", "TestStats", "UnitResult",
     "counted_tickets", "county_difference", "draw_current", "draw_selections", "draw_verify_command", "frame_file_name",
     "item_analysis", "item_matrix",
-    "notice_lines", "pass_rate", "person_outcomes", "plan_draws", "plan_item_analysis", "plan_population",
+    "notice_lines", "pass_rate", "person_outcomes", "plan_draws", "item_analysis_min_attempts", "plan_item_analysis", "plan_population",
     "resit_candidates", "round_results", "rounds_people_rates", "session_board_rows", "session_roster", "ticket_locked",
     "unit_assessment_history",
 ]

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -268,8 +269,8 @@ class ItemStats:
     attempts: int
     facility: float  # mean item score as a fraction of the item's maximum
     sd: float
-    discrimination: float  # correlation of the item with the rest of the test
-    efficiency: float  # discrimination / the highest it could be given the item's facility
+    discrimination: float | None  # correlation of the item with the rest of the test (None: undefined)
+    efficiency: float | None  # discrimination / the highest it could be given the item's facility
     flags: list[str]
 
 
@@ -278,9 +279,9 @@ class TestStats:
     attempts: int
     mean: float
     sd: float
-    alpha: float  # Cronbach's alpha (= KR-20 for dichotomous items)
-    error_ratio: float  # sqrt(1 - alpha), as a percentage
-    standard_error: float  # error ratio × SD of the test
+    alpha: float | None  # Cronbach's alpha (= KR-20 for dichotomous items); None where undefined
+    error_ratio: float | None  # sqrt(1 - alpha), as a percentage
+    standard_error: float | None  # error ratio × SD of the test
 
 
 def item_matrix(attempts: list[Attempt]) -> tuple[np.ndarray, list[int]]:
@@ -353,17 +354,31 @@ def plan_item_analysis(*, plan: SamplingPlan) -> tuple[list[ItemStats], TestStat
         disc = float(_column_correlation(scores[:, None], rest[:, None])[0])
         best = float(_column_correlation(np.sort(scores)[np.argsort(np.argsort(rest))][:, None], rest[:, None])[0])
         flags = []
-        if facility >= TOO_EASY:
-            flags.append(_("too easy"))
-        if facility <= TOO_HARD:
-            flags.append(_("too hard"))
-        if disc < 0:
-            flags.append(_("discriminates negatively"))
+        # Flags only from enough answers: on a handful, one candidate's luck makes an item look
+        # "too easy" or "negatively discriminating" (ITEM_ANALYSIS_MIN_ATTEMPTS, stated on the page).
+        if len(scores) >= item_analysis_min_attempts():
+            if facility >= TOO_EASY:
+                flags.append(_("too easy"))
+            if facility <= TOO_HARD:
+                flags.append(_("too hard"))
+            if defined(disc) is not None and disc < 0:
+                flags.append(_("discriminates negatively"))
         items.append(ItemStats(question_id, stems.get(question_id, ""), int(has.sum()), facility, float(scores.std(ddof=1)),
-                               disc, (disc / best) if best > 0 else float("nan"), flags))
+                               defined(disc), defined(disc / best) if best > 0 else None, flags))
     complete = matrix[:, ~np.isnan(matrix).any(axis=0)]
-    test = item_analysis(complete)[4] if complete.shape[1] > 1 else TestStats(len(attempts), float(totals.mean()), float(totals.std(ddof=1)) if len(attempts) > 1 else 0.0, float("nan"), float("nan"), float("nan"))
+    test = item_analysis(complete)[4] if complete.shape[1] > 1 else TestStats(len(attempts), float(totals.mean()), float(totals.std(ddof=1)) if len(attempts) > 1 else 0.0, None, None, None)
+    test = TestStats(test.attempts, test.mean, test.sd, defined(test.alpha), defined(test.error_ratio), defined(test.standard_error))
     return items, test
+
+
+def defined(value: float | None) -> float | None:
+    """A statistic that the data leave undefined (NaN: every answer alike, a single candidate) is
+    None, which the pages show as 样本不足 with the reason, never "nan"."""
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def item_analysis_min_attempts() -> int:
+    return settings.ITEM_ANALYSIS_MIN_ATTEMPTS
 
 
 

@@ -332,7 +332,7 @@ def plan_results_view(request, pk: int):
     }
     return render(request, "assessment/plan_results.html", {
         "plan": plan, "outcome": outcome, "items": sorted(items, key=lambda i: (not i.flags, i.facility)),
-        "test": test, "charts": charts,
+        "test": test, "charts": charts, "min_attempts": selectors.item_analysis_min_attempts(),
     })
 
 

@@ -329,6 +329,10 @@ PENALTY_HEARING_THRESHOLD_YUAN = int(os.environ.get("PENALTY_HEARING_THRESHOLD_Y
 PENALTY_LOW_FINE_MAX_YUAN = int(os.environ.get("PENALTY_LOW_FINE_MAX_YUAN", "0"))
 PENALTY_REPAIR_AFTER_DAYS = int(os.environ.get("PENALTY_REPAIR_AFTER_DAYS", "365"))
 
+# Item analysis (assessment/selectors/results.py): a question is flagged too easy, too hard or
+# discriminating negatively only from this many attempts that had it (below, chance decides).
+ITEM_ANALYSIS_MIN_ATTEMPTS = int(os.environ.get("ITEM_ANALYSIS_MIN_ATTEMPTS", "30"))
+
 # The public site's footer (cms/templatetags/site_footer.py): what a government site shows at its
 # foot, set per deployment; an empty value is not shown.
 SITE_FOOTER = {

@@ -113,6 +113,30 @@ def test_results_page_and_closing_the_round(staff, tree, client_for):
     assert "只有一个县（区）参加" in page
 
 
+def test_too_few_data_are_said_in_words_and_flags_wait_for_enough_attempts(staff, tree, client_for, settings):
+    """Issue 20: one blank attempt left alpha, the error ratio and every correlation undefined, shown
+    as "nan"; a single answer flagged questions. Undefined is None, shown as 样本不足 with why; flags
+    need ITEM_ANALYSIS_MIN_ATTEMPTS answers, which the page states."""
+    from django.urls import reverse
+
+    session, issued = open_session_with_tickets(county=tree.county_a, operator=staff.operator_a, approver=staff.approver_a, units=2)
+    attempt_service.attempt_submit(attempt=attempt_service.attempt_start(ticket=Ticket.objects.get(pk=issued[0].ticket.pk)))
+    items, test = selectors.plan_item_analysis(plan=session.plan)
+    assert test.alpha is None and test.error_ratio is None and test.standard_error is None
+    page = client_for(staff.operator_a).get(reverse("plans:results", args=[session.plan.pk])).content.decode()
+    assert "nan" not in re.sub(r"<script.*?</script>", "", page, flags=re.S).lower().replace("nanjing", "")
+    assert "样本不足" in page and f"不少于 {settings.ITEM_ANALYSIS_MIN_ATTEMPTS} 人" in page
+    for ticket in issued[1:3]:
+        attempt_service.attempt_submit(attempt=attempt_service.attempt_start(ticket=Ticket.objects.get(pk=ticket.ticket.pk)))
+    items, _test = selectors.plan_item_analysis(plan=session.plan)
+    assert items and not any(item.flags for item in items)  # every answer blank: "too hard", but from 3 attempts
+    settings.ITEM_ANALYSIS_MIN_ATTEMPTS = 3
+    items, _test = selectors.plan_item_analysis(plan=session.plan)
+    assert any(item.attempts >= 3 for item in items)
+    assert all("过难" in item.flags for item in items if item.attempts >= 3)
+    assert all(item.discrimination is None for item in items)  # all alike: no correlation, no "nan"
+
+
 def test_dashboard_shows_rounds_and_the_trend_chart(staff, tree, client_for):
     from django.urls import reverse
 

@@ -207,6 +207,7 @@ class BureauPage(BureauOwnedPage):
         context["inspection_rounds"] = self.published_inspection_rounds()
         context["disclosures"] = self.published_disclosures()
         context["notices"] = self.published_notices()
+        context["results_index"] = ResultsIndexPage.objects.child_of(self.get_parent()).live().public().first()
         return context
 
     def bureau_jurisdiction(self):

@@ -1,8 +1,12 @@
 from pathlib import Path
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -12,7 +16,9 @@ from wagtail.models import AbstractGroupApprovalTask, Page, PagePermissionTester
 from assessment import verify_draw
 from supervision.scoping import user_jurisdiction
 
-from .selectors import published_units_search
+from .selectors import failed_list_window, failed_units_filter, failed_units_rows, published_units_search
+
+FAILED_UNITS_PER_PAGE = 50
 
 
 class HomePage(Page):
@@ -29,10 +35,12 @@ class HomePage(Page):
         verbose_name = _("Home page")
 
 
-class ResultsIndexPage(Page):
+class ResultsIndexPage(RoutablePageMixin, Page):
     """结果公示: the published rounds of every bureau, by jurisdiction and year, with a search across
     them by unit name or USCC (substring matching, which works for Chinese; Wagtail's index does not
-    segment it). The rounds themselves live in their bureau's subtree (`BureauPage`)."""
+    segment it). The rounds themselves live in their bureau's subtree (`BureauPage`). At `failed/`,
+    不合格单位名单: the units that did not pass a round published in the last
+    `FAILED_UNITS_LIST_DAYS` days."""
 
     intro = models.CharField(_("Introduction"), max_length=255, blank=True)
 
@@ -67,6 +75,40 @@ class ResultsIndexPage(Page):
         """The live penalty disclosures whose unit name or USCC contains the query (substring)."""
         pages = PenaltyDisclosurePage.objects.descendant_of(self.get_parent()).live().public()
         return list(pages.filter(Q(uscc__icontains=query) | Q(unit_name__icontains=query)).order_by("-decided_on", "-pk")[:limit])
+
+    def listing_bureaus(self) -> list["BureauPage"]:
+        """The bureaus of the index's site whose rounds the public can read."""
+        return list(BureauPage.objects.child_of(self.get_parent()).live().public().select_related("jurisdiction").order_by("jurisdiction__path"))
+
+    def failed_list_rounds(self, *, today, bureau: "BureauPage | None" = None) -> list["ResultsPage"]:
+        """The live, public rounds (of one bureau, or of every bureau of the site) first published
+        within the list's period on `today`: the others are not read at all."""
+        window = failed_list_window(today=today, days=settings.FAILED_UNITS_LIST_DAYS)
+        pages = ResultsPage.objects.descendant_of(bureau or self.get_parent()).live().public()
+        pages = pages.filter(first_published_at__gte=window.since, first_published_at__lt=window.until)
+        return list(pages.order_by("-first_published_at", "-pk"))
+
+    @path("failed/")
+    def failed_units(self, request):
+        """不合格单位名单, filtered by bureau (its division code) and county, searched by name or USCC,
+        50 a page. An unknown bureau is a 400 that says so, never a silent full list."""
+        today = timezone.localdate()
+        bureaus = self.listing_bureaus()
+        code = request.GET.get("bureau", "").strip()
+        bureau = next((b for b in bureaus if b.jurisdiction.code == code), None)
+        error = _("No bureau with this code publishes results here.") if code and bureau is None else ""
+        query = request.GET.get("q", "").strip()[:60]
+        county = request.GET.get("county", "").strip()[:60]
+        rows = [] if error else failed_units_rows(rounds=self.failed_list_rounds(today=today, bureau=bureau), days=settings.FAILED_UNITS_LIST_DAYS)
+        counties = sorted({row.county for row in rows if row.county})
+        listed = failed_units_filter(rows, query=query, county=county)
+        context = super().get_context(request)
+        context.update({
+            "today": today, "days": settings.FAILED_UNITS_LIST_DAYS, "bureaus": bureaus, "bureau": bureau,
+            "query": query, "county": county, "counties": counties, "error": error, "filtered": bool(query or county or bureau),
+            "page_obj": Paginator(listed, FAILED_UNITS_PER_PAGE).get_page(request.GET.get("p")), "total": len(listed),
+        })
+        return TemplateResponse(request, "cms/failed_units_list.html", context, status=400 if error else 200)
 
 
 def page_bureau_jurisdiction(page):
@@ -165,6 +207,7 @@ class BureauPage(BureauOwnedPage):
         context["inspection_rounds"] = self.published_inspection_rounds()
         context["disclosures"] = self.published_disclosures()
         context["notices"] = self.published_notices()
+        context["results_index"] = ResultsIndexPage.objects.child_of(self.get_parent()).live().public().first()
         return context
 
     def bureau_jurisdiction(self):

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from assessment.selectors.results import ABSENT, FAILED, PASSED
 
 if TYPE_CHECKING:  # for the annotations only: cms.models imports this module
     from .models import ResultsPage
@@ -29,6 +32,92 @@ def published_units_search(*, rounds: Iterable[ResultsPage], query: str, limit: 
                 if len(hits) >= limit:
                     return hits
     return hits
+
+
+# --- 不合格单位名单: units that did not pass a round published in the last year (issue 18) -----------
+
+@dataclass(frozen=True)
+class FailedListWindow:
+    """Which publication dates are on the list on `today`: a round first published on
+    `earliest` … `today` (local dates) is listed; `since` and `until` are those days' bounds as
+    moments, for the database filter on `first_published_at`."""
+
+    earliest: date
+    since: datetime
+    until: datetime
+
+
+def failed_list_window(*, today: date, days: int) -> FailedListWindow:
+    """民法典 Art. 201: a period counted in days starts the day after the event, so a round
+    published on day 0 is still listed on day `days` and gone on day `days` + 1."""
+    earliest = today - timedelta(days=days)
+    zone = timezone.get_current_timezone()
+    return FailedListWindow(
+        earliest=earliest,
+        since=datetime.combine(earliest, time.min, tzinfo=zone),
+        until=datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def listed_until(*, published_on: date, days: int) -> date:
+    """The last day a unit of a round published on `published_on` is on the list."""
+    return published_on + timedelta(days=days)
+
+
+def unit_listed_as_failed(unit: dict, *, absent_counts_as_failed: bool) -> str | None:
+    """"failed" or "absent" when the round's unit goes on the list, else None. 缺考 is listed only
+    where the round counted absence as not passing (the plan's `absent_counts_as_failed`, kept in
+    the snapshot): elsewhere the round's own page leaves the absent out of its pass rates, and a
+    public list of failures must not say more than the round did. A snapshot from before outcomes
+    were kept shows a unit that did not pass as 不合格, as its round page does."""
+    outcome = unit.get("outcome") or (PASSED if unit.get("passed") else FAILED)
+    if outcome == FAILED or (outcome == ABSENT and absent_counts_as_failed):
+        return outcome
+    return None
+
+
+@dataclass(frozen=True)
+class FailedUnitRow:
+    """One line of the list: a unit of a round's latest published snapshot, no person."""
+
+    round: ResultsPage
+    name: str
+    uscc: str
+    county: str
+    outcome: str  # "failed" or "absent"
+    published_on: date
+    listed_until: date
+    rectification: str  # "rectifying", "rectified", "penalised" or ""
+
+
+def failed_units_rows(*, rounds: Iterable[ResultsPage], days: int) -> list[FailedUnitRow]:
+    """The units of `rounds` (live pages: their `snapshot` is the latest approved revision, so a
+    correction replaces what it corrects) that go on the list, each round's in its page's order.
+    The period runs from the round's first publication: a correction does not restart it."""
+    rows = []
+    for page in rounds:
+        snapshot = page.snapshot or {}
+        absent_counts = snapshot.get("absent_counts_as_failed") is True
+        published_on = timezone.localdate(page.first_published_at)
+        until = listed_until(published_on=published_on, days=days)
+        for unit in snapshot.get("units", []):
+            outcome = unit_listed_as_failed(unit, absent_counts_as_failed=absent_counts)
+            if outcome is not None:
+                rows.append(FailedUnitRow(
+                    round=page, name=unit.get("name", ""), uscc=unit.get("uscc", ""), county=unit.get("county", ""),
+                    outcome=outcome, published_on=published_on, listed_until=until, rectification=unit.get("rectification", ""),
+                ))
+    return rows
+
+
+def failed_units_filter(rows: list[FailedUnitRow], *, query: str = "", county: str = "") -> list[FailedUnitRow]:
+    """Rows whose unit name or USCC contains `query` (substring, case-insensitive: Chinese has no
+    word boundaries) and, if given, whose county (district) is `county`."""
+    needle = query.strip().upper()
+    return [
+        row for row in rows
+        if (not needle or needle in row.name.upper() or needle in row.uscc.upper()) and (not county or row.county == county)
+    ]
 
 
 # --- what a bureau's staff may choose in Wagtail's page chooser (issue 15) -------------------------

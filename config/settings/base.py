@@ -345,6 +345,14 @@ SITE_FOOTER = {
     "identifier": os.environ.get("SITE_IDENTIFIER", ""),  # 网站标识码 (政府网站), e.g. 3301100000
 }
 
+# 不合格单位名单 (/results/failed/, cms.ResultsIndexPage): a unit that did not pass a published
+# assessment round stays on the public list for this many days after the round's first publication.
+# No national article sets the period: Order 75 Art. 15 only says the results are published. Listing
+# the units that failed over one year is a provincial practice (浙江), so a province sets its own.
+# Counted as 民法典 Art. 201 counts a period of days (the day of publication not counted): listed on
+# day 365 after it, gone on day 366. A correction of the round does not restart the period.
+FAILED_UNITS_LIST_DAYS = int(os.environ.get("FAILED_UNITS_LIST_DAYS", "365"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

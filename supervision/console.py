@@ -121,7 +121,14 @@ class ScopedCopyView(ScopedEditMixin, generic.CopyView):
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
-    pass
+    def get_field_display_value(self, field_name, field):
+        """An empty field as "—" and a yes/no one as 是 / 否 (Wagtail shows None, True, False)."""
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value == "":
+            return "—"
+        if value is True or value is False:
+            return _("Yes") if value else _("No")
+        return value
 
 
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):

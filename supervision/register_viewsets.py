@@ -4,7 +4,7 @@ from django.contrib.admin.utils import quote
 from django.forms.models import model_to_dict
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 
 from . import console
 from .filters import PersonFilterSet, UnitFilterSet
@@ -105,7 +105,7 @@ class ProductionUnitViewSet(console.ScopedModelViewSet):
             "uscc",
             Column("county", label=_("county"), accessor="county.name"),
             Column("size_class", label=_("size class"), accessor="get_size_class_display", sort_key="size_class"),
-            BooleanColumn("director_required", label=_("director required")),
+            console.YesNoColumn("director_required", label=_("director required"), sort_key="director_required"),
             Column("findings", label=_("compliance findings"), accessor=_findings_cell),
         ]
 

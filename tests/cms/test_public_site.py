@@ -12,7 +12,11 @@ def test_home_page_is_served_in_chinese_with_no_external_assets(client):
     assert 'lang="zh-Hans"' in page
     assert "工业产品质量安全监管信息公开" in page
     assert "考核入口" in page
-    assert not re.search(r"""(src|href)=["']https?://""", page)
+    # Nothing loaded from elsewhere; the only links out are the footer's filing registries (the ICP
+    # number must link to MIIT's registry, the public-security number to its own).
+    assert not re.search(r"""src=["']https?://|<link[^>]+href=["']https?://""", page)
+    assert {re.sub(r"[?#].*", "", h) for h in re.findall(r"""<a[^>]+href=["'](https?://[^"']+)""", page)} <= {
+        "https://beian.miit.gov.cn/", "https://beian.mps.gov.cn/"}
 
 
 @pytest.mark.django_db

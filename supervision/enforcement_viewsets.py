@@ -112,12 +112,19 @@ class RectificationOrderViewSet(console.ScopedModelViewSet):
         ]
 
 
+class PenaltyIndexView(console.ScopedIndexView):
+    @cached_property
+    def header_buttons(self):
+        return [*super().header_buttons, HeaderButton(_("Export for the credit platform"), url=reverse("penalties:export"), icon_name="download")]
+
+
 class PenaltyDecisionViewSet(console.ScopedModelViewSet):
     model = PenaltyDecision
     name = "penalties"
     icon = "doc-full"
     menu_label = _("Penalty decisions")
     menu_order = 110
+    index_view_class = PenaltyIndexView
     inspect_view_enabled = True
     list_filter = ["kind", "status"]
     search_fields = ["number", "unit__name", "unit__uscc"]
@@ -140,6 +147,7 @@ class PenaltyDecisionViewSet(console.ScopedModelViewSet):
             path("print/<int:pk>/", views.decision_print_view, name="print"),
             path("status/<int:pk>/", views.decision_status_view, name="status"),
             path("correct/<int:pk>/", views.correction_preview_view, name="correct"),
+            path("export/", views.penalties_export_view, name="export"),
         ]
 
 

@@ -152,3 +152,43 @@ class PersonResource(SafeResource, resources.ModelResource):
 
     def dehydrate_phone(self, person):
         return phone_mask(person.phone)
+
+
+# --- 行政处罚信息 for the provincial credit platform (issue 18) ----------------------------------
+# The columns of the national data standard for administrative penalty information that the
+# 信用中国 / provincial credit platforms take in (双公示, 行政处罚信息数据标准), in its order. Fixed
+# Chinese headers, as the import templates' are: they are the receiving system's field names.
+PENALTY_COLUMNS = [
+    "行政相对人名称", "行政相对人类别", "统一社会信用代码", "法定代表人", "行政处罚决定书文号", "违法行为类型", "违法事实",
+    "处罚依据", "处罚类别", "处罚内容", "罚款金额（万元）", "处罚决定日期", "处罚有效期", "公示截止期", "处罚机关",
+    "处罚机关统一社会信用代码", "数据来源单位", "数据来源单位统一社会信用代码", "备注",
+]
+
+
+def _wan(yuan) -> str:
+    return "" if yuan is None else f"{yuan / 10000:.6f}".rstrip("0").rstrip(".")
+
+
+def penalty_rows(decisions) -> list[list]:
+    """One row per decision (loaded with its unit, order, disclosure and the bureau's particulars)."""
+    rows = []
+    for d in decisions:
+        fine = d.kind == "fine"
+        disclosure = getattr(d, "disclosure", None)
+        bureau = getattr(d.unit.county, "legal_settings", None)
+        authority = bureau.bureau_name if bureau is not None else d.unit.county.name
+        content = (f"罚款人民币{d.fine_yuan}元" if fine else "警告") + (f"（更正{d.supersedes.number}）" if d.supersedes_id else "")
+        rows.append([neutralise(value) for value in (
+            d.unit.name, "法人及非法人组织", d.unit.uscc, d.unit.legal_representative, d.number, d.order.reason, d.facts,
+            d.legal_basis, "罚款" if fine else "警告", content, _wan(d.fine_yuan) if fine else "", d.decided_on.isoformat(),
+            "", disclosure.ends_on.isoformat() if disclosure is not None and disclosure.ends_on else "", authority,
+            "", authority, "", d.correction_reason and f"更正理由：{d.correction_reason}" or "",
+        )])
+    return rows
+
+
+def penalties_export(*, decisions, file_format: str) -> bytes:
+    dataset = tablib.Dataset(headers=PENALTY_COLUMNS)
+    for row in penalty_rows(decisions):
+        dataset.append(row)
+    return dataset_bytes(dataset, file_format)

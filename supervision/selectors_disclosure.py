@@ -81,3 +81,13 @@ def disclosures_due(*, user, today: date, limit: int = 10) -> tuple[list[Disclos
     waiting = disclosable_decisions(user=user).filter(superseded=False).filter(
         Q(disclosure__isnull=True) | Q(disclosure__status=DisclosureStatus.DRAFTED)).order_by("decided_on", "pk")
     return disclosure_rows(decisions=waiting[:limit], today=today), waiting.count()
+
+
+def penalties_for_export(*, user, start: date, end: date) -> QuerySet[PenaltyDecision]:
+    """The penalties decided from `start` to `end` (both included) in the user's scope, for the
+    credit platform: fines and warnings, each decision once (a superseded one is replaced by its
+    correction, which carries its own number and date)."""
+    decisions = PenaltyDecision.objects.filter(
+        kind__in=[DecisionKind.FINE, DecisionKind.WARNING], superseded=False, decided_on__gte=start, decided_on__lte=end)
+    return scope_queryset(decisions, user=user).select_related(
+        "unit__county__legal_settings", "order", "disclosure", "supersedes").order_by("decided_on", "number")

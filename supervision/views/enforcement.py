@@ -1,20 +1,26 @@
 from datetime import date, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..authorization import authorize, may, requires
+from ..exports import PENALTY_COLUMNS, penalties_export
 from ..files import checked_file_response
 from ..models import DecisionKind, OrderEvidence, PenaltyDecision, PenaltyNotice, Person, ProductionUnit, RectificationOrder
 from ..scoping import get_in_scope_or_404, scope_queryset
+from ..selectors_disclosure import penalties_for_export
 from ..services import enforcement as svc
 from ..services import penalties
 from . import posted_date, posted_int, run_action
+from .register import file_response
 
 # 行政处罚法 Art. 72 ¶1(1): 到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款.
 LATE_SURCHARGE_PERCENT_PER_DAY = 3
@@ -270,3 +276,34 @@ def evidence_file_view(request, pk: int):
     except FileNotFoundError:
         raise Http404
     return checked_file_response(handle, filename_stem=f"{evidence.order.number}-{evidence.pk}")
+
+
+class PenaltyExportForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("decided from"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("decided until (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    file_format = forms.ChoiceField(label=gettext_lazy("file format"), choices=[("xlsx", "Excel (xlsx)"), ("csv", "CSV (UTF-8)")], initial="xlsx")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end of the period is before its start."))
+        return data
+
+
+@requires("console.read")
+def penalties_export_view(request):
+    """行政处罚信息 for the provincial credit platform: the form, then the file (GET, nothing changes)."""
+    today = timezone.localdate()
+    form = PenaltyExportForm(request.GET if "start" in request.GET else None, initial={"start": today.replace(month=1, day=1), "end": today})
+    count = None
+    if form.is_bound and form.is_valid():
+        decisions = penalties_for_export(user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        if request.GET.get("download"):
+            data = penalties_export(decisions=decisions, file_format=form.cleaned_data["file_format"])
+            name = f"行政处罚信息_{form.cleaned_data['start']:%Y%m%d}-{form.cleaned_data['end']:%Y%m%d}.{form.cleaned_data['file_format']}"
+            return file_response(data, name, form.cleaned_data["file_format"])
+        count = decisions.count()
+    return TemplateResponse(request, "supervision/penalties_export.html", {
+        "page_title": _("Penalties for the credit platform"), "header_title": _("Penalties for the credit platform"),
+        "form": form, "count": count, "columns": PENALTY_COLUMNS, "query": request.GET.urlencode(),
+    })

@@ -34,3 +34,12 @@ def exam_login(page, base_url: str, ticket_number: str, access_code: str) -> Non
 def exam_start(page) -> None:
     page.get_by_role("button", name="开始考试").click()
     page.wait_for_url("**/exam/attempt/")
+
+
+def plan_press(page, base_url: str, plan, button: str) -> None:
+    """On the plan's console page, press one of its step buttons (提交审核, 审核通过, 冻结抽样框) and
+    wait for the page it leads to; the plan is read again."""
+    page.goto(f"{base_url}/admin/plans/inspect/{plan.pk}/")
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    plan.refresh_from_db()

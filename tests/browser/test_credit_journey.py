@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from tests.browser.steps import console_login
+from tests.browser.steps import console_login, plan_press
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -71,18 +71,10 @@ def test_credit_record_risk_weighted_draw_and_penalty_disclosure_from_the_demo(l
     operator.wait_for_url(re.compile(r".*/admin/plans/(?!new/).*"))
     plan = SamplingPlan.objects.get(title=title)
     assert plan.class_ratios == {"A": 1, "B": 2, "C": 10, "D": 30}
-    operator.goto(f"{base}/admin/plans/inspect/{plan.pk}/")
-    operator.get_by_role("button", name="提交审核").click()
-    operator.wait_for_load_state()
-    approver.goto(f"{base}/admin/plans/inspect/{plan.pk}/")
-    approver.get_by_role("button", name="审核通过").click()
-    approver.wait_for_load_state()
-    plan.refresh_from_db()
+    plan_press(operator, base, plan, "提交审核")
+    plan_press(approver, base, plan, "审核通过")
     assert plan.status == PlanStatus.APPROVED
-    operator.goto(f"{base}/admin/plans/inspect/{plan.pk}/")
-    operator.get_by_role("button", name="冻结抽样框").click()
-    operator.wait_for_load_state()
-    plan.refresh_from_db()
+    plan_press(operator, base, plan, "冻结抽样框")
     frame = plan.frame
     classes = frame.strata  # units per credit class, as they stood at the freeze
     assert set(classes) <= {"A", "B", "C", "D"} and credit.letter in classes

@@ -16,6 +16,8 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
+from tests.browser.steps import plan_press
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
@@ -154,19 +156,12 @@ def test_on_site_inspection_journey_from_the_demo(live_server, browser):
     operator.wait_for_url("**/admin/plans/**")
     plan = SamplingPlan.objects.get(title=title)
     assert plan.purpose == PlanPurpose.INSPECTION and plan.jurisdiction.code == "330110"
-    operator.goto(f"{base}/admin/plans/inspect/{plan.pk}/")
-    operator.get_by_role("button", name="提交审核").click()
-    operator.wait_for_load_state()
-    approver.goto(f"{base}/admin/plans/inspect/{plan.pk}/")
-    approver.get_by_role("button", name="审核通过").click()
-    approver.wait_for_load_state()
-    plan.refresh_from_db()
+    plan_press(operator, base, plan, "提交审核")
+    plan_press(approver, base, plan, "审核通过")
     assert plan.status == PlanStatus.APPROVED
 
     # --- The public draw: frame frozen, the seed on the big screen, the units drawn; then the inspectors.
-    operator.goto(f"{base}/admin/plans/inspect/{plan.pk}/")
-    operator.get_by_role("button", name="冻结抽样框").click()
-    operator.wait_for_load_state()
+    plan_press(operator, base, plan, "冻结抽样框")
     operator.get_by_role("link", name="公开抽取（大屏展示）").click()
     operator.wait_for_url(f"**/admin/plans/presentation/{plan.pk}/")
     operator.fill("input[name=seed]", "1618 0339 8874 9894 8482 0458")

@@ -12,8 +12,8 @@ FIELD_ENCRYPTION_KEY = os.environ.get(
 )
 
 # The demo's footer, marked as a demo: a deployment sets its own (SITE_SPONSOR and the rest, base.py).
-SITE_FOOTER = {  # noqa: F405
-    key: value or demo for (key, value), demo in zip(SITE_FOOTER.items(), (  # noqa: F405
-        "杭州市余杭区市场监督管理局（演示）", "0571-12315（演示）", "浙ICP备00000000号（演示）", "浙公网安备 33011000000000号（演示）", "0000000000（演示）",
-    ))
+DEMO_FOOTER = {
+    "sponsor": "杭州市余杭区市场监督管理局（演示）", "contact": "0571-12315（演示）", "icp": "浙ICP备00000000号（演示）",
+    "psb": "浙公网安备 33011000000000号（演示）", "identifier": "0000000000（演示）",
 }
+SITE_FOOTER = {key: SITE_FOOTER[key] or DEMO_FOOTER[key] for key in SITE_FOOTER}  # noqa: F405

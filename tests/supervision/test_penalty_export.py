@@ -11,10 +11,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from supervision.exports import PENALTY_COLUMNS
-from supervision.models import PenaltyDecision, ProductionUnit
+from supervision.fake_register import unit_rows
+from supervision.imports.units import UNIT_COLUMNS
+from supervision.models import PenaltyDecision
 from supervision.services import penalties
 from tests.cms.test_penalty_disclosure import overdue_order, units  # noqa: F401 (fixture)
-from tests.factories import fine_through_procedure
+from tests.factories import fine_through_procedure, import_units
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,13 @@ def query(start, end, file_format="xlsx", download=True):
 
 def test_fines_and_warnings_of_the_period_in_the_standard_columns(staff, units, client_for):  # noqa: F811
     unit = units[0]
-    ProductionUnit.objects.filter(pk=unit.pk).update(name="=HYPERLINK(\"http://x\")有限公司")
+    # The register's re-import renames the unit to a name a spreadsheet would run as a formula.
+    headers = {c.key: c.header for c in UNIT_COLUMNS}
+    rows = unit_rows(3, [unit.county.code], seed=181)
+    next(r for r in rows if r[headers["uscc"]] == unit.uscc)[headers["name"]] = "=HYPERLINK(\"http://x\")有限公司"
+    assert import_units(rows, unit.county).ok
+    unit.refresh_from_db()
+    assert unit.name.startswith("=HYPERLINK")
     fine = fine_through_procedure(order=overdue_order(staff, unit), approver=staff.approver_a)
     warning = PenaltyDecision.objects.get(order=fine.order, kind="warning")
     corrected = penalties.decision_correct(actor=staff.approver_a, decision=fine, reason="金额有误", fine_yuan=15_000)
